@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Source before the root index.js shim, which loads the compiled dist/.
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+  },
+  // @noble/* ship ESM only; let ts-jest turn them into CommonJS for Jest.
+  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+};

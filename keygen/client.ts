@@ -1,0 +1,319 @@
+import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+
+/** The API version every request and every webhook endpoint is pinned to, so payload shapes never drift. */
+export const KEYGEN_API_VERSION = '1.8';
+export const DEFAULT_BASE_URL = 'https://api.keygen.sh';
+
+const JSON_API = 'application/vnd.api+json';
+/** Keygen's page size maximum. */
+export const MAX_PAGE_SIZE = 100;
+/** Bounds a listing so one Zap step never walks an account's whole history. */
+export const MAX_PAGES = 10;
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | readonly string[] | null | undefined;
+export type Query = Record<string, QueryValue>;
+
+export interface KeygenCall {
+  method?: Method;
+  /** Path segments after `/v1/accounts/{account}`; each one is encoded as a single segment. */
+  path: readonly string[];
+  query?: Query;
+  body?: unknown;
+  /** What the call does, as a verb phrase for messages: `suspend license "ABC-123"`. */
+  action: string;
+  /** What the call looks up, as a noun phrase for 404 messages: `license "ABC-123"`. */
+  target: string;
+  /** Answer a 404 (or 410) with its status instead of an error: searches, unsubscribe. */
+  allowNotFound?: boolean;
+}
+
+export interface KeygenResponse<T> {
+  status: number;
+  data: T | undefined;
+}
+
+interface KeygenErrorObject {
+  title?: string;
+  detail?: string;
+  code?: string;
+  source?: { pointer?: string; parameter?: string; header?: string };
+}
+
+/**
+ * The API root for the connected account's server: the default Keygen Cloud host, or a self-hosted
+ * server's URL with any path prefix kept, a trailing slash and a pasted `/v1` tolerated.
+ */
+export function apiRoot(z: ZObject, authData: Bundle['authData']): string {
+  const raw = (authData.baseUrl ?? '').trim();
+  if (raw === '') return DEFAULT_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new z.errors.Error(
+      `The Base URL "${raw}" is not a URL. Enter your self-hosted Keygen server's address, such as https://keygen.example.com, or leave the field empty for Keygen Cloud.`,
+      'INVALID_BASE_URL',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new z.errors.Error(
+      `The Base URL "${raw}" must start with https:// (or http://). Enter your self-hosted Keygen server's address, or leave the field empty for Keygen Cloud.`,
+      'INVALID_BASE_URL',
+    );
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new z.errors.Error(
+      `The Base URL "${raw}" must not contain a query, a fragment or credentials: enter only the server's address, such as https://keygen.example.com.`,
+      'INVALID_BASE_URL',
+    );
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '');
+  return `${url.origin}${path}`;
+}
+
+export function isDefaultApiRoot(root: string): boolean {
+  return root === DEFAULT_BASE_URL;
+}
+
+/**
+ * One path segment, percent-encoded. `.` and `..` are refused: URL parsers resolve them (even
+ * encoded) as "this" and "parent" folder, so they could never reach Keygen as an id.
+ */
+function segment(z: ZObject, value: string): string {
+  if (value === '' || /^(\.|%2e){1,2}$/i.test(value)) {
+    throw new z.errors.Error(
+      `"${value}" is not a valid Keygen id, key or email: enter the record's id or key.`,
+      'INVALID_ID',
+    );
+  }
+  return encodeURIComponent(value);
+}
+
+export function accountUrl(z: ZObject, bundle: Bundle, path: readonly string[]): string {
+  const account = segment(z, bundle.authData.accountId ?? '');
+  const rest = path.map((part) => `/${segment(z, part)}`).join('');
+  return `${apiRoot(z, bundle.authData)}/v1/accounts/${account}${rest}`;
+}
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) for (const item of value) params.append(`${key}[]`, item);
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function headers(bundle: Bundle, hasBody: boolean): Record<string, string> {
+  const result: Record<string, string> = {
+    Accept: JSON_API,
+    Authorization: `Bearer ${(bundle.authData.token ?? '').trim()}`,
+    'Keygen-Version': KEYGEN_API_VERSION,
+  };
+  if (hasBody) result['Content-Type'] = JSON_API;
+  const environment = (bundle.authData.environment ?? '').trim();
+  if (environment) result['Keygen-Environment'] = environment;
+  return result;
+}
+
+/** A JSON:API document for a create or update; absent attributes are left out. */
+export function resourceDocument(
+  type: string,
+  attributes: Record<string, unknown> = {},
+  relationships: Record<string, { type: string; id: string } | null | undefined> = {},
+  id?: string,
+): { data: Record<string, unknown> } {
+  const data: Record<string, unknown> = { type };
+  if (id !== undefined) data.id = id;
+  const attrs = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined));
+  if (Object.keys(attrs).length > 0) data.attributes = attrs;
+  const rels = Object.fromEntries(
+    Object.entries(relationships)
+      .filter(([, v]) => v !== undefined)
+      .map(([name, v]) => [name, { data: v }]),
+  );
+  if (Object.keys(rels).length > 0) data.relationships = rels;
+  return { data };
+}
+
+export async function keygen<T = unknown>(
+  z: ZObject,
+  bundle: Bundle,
+  call: KeygenCall,
+): Promise<KeygenResponse<T>> {
+  return send<T>(z, bundle, call, accountUrl(z, bundle, call.path) + queryString(call.query));
+}
+
+async function send<T>(
+  z: ZObject,
+  bundle: Bundle,
+  call: KeygenCall,
+  url: string,
+): Promise<KeygenResponse<T>> {
+  const hasBody = call.body !== undefined;
+  let response: HttpResponse;
+  try {
+    response = await z.request({
+      url,
+      method: call.method ?? 'GET',
+      headers: headers(bundle, hasBody),
+      body: hasBody ? JSON.stringify(call.body) : undefined,
+      skipThrowForStatus: true,
+      throwForThrottlingEarly: false,
+    } as Parameters<ZObject['request']>[0]);
+  } catch (error) {
+    if (error instanceof Error && /^(AppError|ThrottledError|ExpiredAuthError)$/.test(error.name)) {
+      throw error;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new z.errors.Error(
+      `Could not reach Keygen at ${apiRoot(z, bundle.authData)} to ${call.action}: ${reason}. Check the Base URL of the connection.`,
+      'KEYGEN_UNREACHABLE',
+    );
+  }
+  return interpret<T>(z, call, response);
+}
+
+function parseBody(response: HttpResponse): unknown {
+  if (response.content === undefined || response.content === '') return undefined;
+  try {
+    return JSON.parse(response.content);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function keygenErrors(body: unknown): KeygenErrorObject[] {
+  const list = (body as { errors?: unknown } | undefined)?.errors;
+  return Array.isArray(list)
+    ? list.filter((e): e is KeygenErrorObject => typeof e === 'object' && e !== null)
+    : [];
+}
+
+/** `Title: detail (code CODE, at /data/attributes/x)` for each of Keygen's errors. */
+export function describeKeygenErrors(errors: readonly KeygenErrorObject[]): string {
+  return errors
+    .map((e) => {
+      const text = [e.title, e.detail].filter(Boolean).join(': ') || 'Unknown error';
+      const where = e.source?.pointer ?? e.source?.parameter ?? e.source?.header;
+      const extra = [e.code && `code ${e.code}`, where && `at ${where}`].filter(Boolean).join(', ');
+      return extra ? `${text} (${extra})` : text;
+    })
+    .join('; ');
+}
+
+function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): KeygenResponse<T> {
+  const { status } = response;
+  const body = parseBody(response);
+  if (status >= 200 && status < 300) {
+    if (body === INVALID_JSON) throw badAnswer(z, call, response);
+    return { status, data: body as T | undefined };
+  }
+  if ((status === 404 || status === 410) && call.allowNotFound) return { status, data: undefined };
+  if (body === INVALID_JSON || status >= 500 || body === undefined) {
+    if (status === 429) throw throttled(z, call, response, []);
+    throw badAnswer(z, call, response);
+  }
+  const errors = keygenErrors(body);
+  const said = describeKeygenErrors(errors);
+  const code = errors.find((e) => e.code)?.code;
+  switch (status) {
+    case 401:
+      throw new z.errors.ExpiredAuthError(
+        `Keygen rejected the API token (${said || 'Unauthorized'}). Reconnect the Keygen account with a valid admin, environment or product token.`,
+      );
+    case 403:
+      throw new z.errors.Error(
+        `The connected token is not allowed to ${call.action}. Keygen said: ${said || 'Access denied'}. Use a token that may do this (an admin token, or a product token for this product's records).`,
+        code ?? 'FORBIDDEN',
+        status,
+      );
+    case 404:
+      throw new z.errors.Error(
+        `Keygen found no ${call.target}. Keygen said: ${said || 'Not found'}. Check the value, and that the token's product or environment can see it.`,
+        code ?? 'NOT_FOUND',
+        status,
+      );
+    case 429:
+      throw throttled(z, call, response, errors);
+    default:
+      throw new z.errors.Error(
+        `Keygen could not ${call.action}. Keygen said: ${said || `HTTP ${status}`}.`,
+        code ?? `HTTP_${status}`,
+        status,
+      );
+  }
+}
+
+function throttled(
+  z: ZObject,
+  call: KeygenCall,
+  response: HttpResponse,
+  errors: readonly KeygenErrorObject[],
+): Error {
+  const header = Number(response.getHeader('retry-after'));
+  const delay = Number.isFinite(header) && header > 0 ? Math.ceil(header) : 60;
+  const said = describeKeygenErrors(errors) || 'Too many requests';
+  return new z.errors.ThrottledError(
+    `Keygen's rate limit was reached while trying to ${call.action} (${said}). Zapier will retry in ${delay} seconds.`,
+    delay,
+  );
+}
+
+function badAnswer(z: ZObject, call: KeygenCall, response: HttpResponse): Error {
+  const type = response.getHeader('content-type') ?? 'no content type';
+  const title = /<title>([^<]{1,120})<\/title>/i.exec(response.content ?? '')?.[1]?.trim();
+  const what = title ? `an HTML page titled "${title}"` : type;
+  return new z.errors.Error(
+    `Keygen (or a proxy in front of it) answered badly while trying to ${call.action}: HTTP ${response.status} with ${what}. Try again later; if it persists, check the Base URL and the server's health.`,
+    `HTTP_${response.status}`,
+    response.status,
+  );
+}
+
+/**
+ * Keygen's `links.next` is relative to its own root; only its path and query are kept so the token
+ * is never sent to another host and a self-hosted path prefix is put back.
+ */
+function nextPageUrl(
+  z: ZObject,
+  bundle: Bundle,
+  next: string | null | undefined,
+): string | undefined {
+  if (!next) return undefined;
+  const { pathname, search } = new URL(next, 'https://keygen.invalid');
+  return `${apiRoot(z, bundle.authData)}${pathname}${search}`;
+}
+
+export interface JsonApiList<R> {
+  data: R[];
+  links?: { next?: string | null };
+}
+
+/**
+ * Every record of a listing, following `links.next` (relative to the server root, so the
+ * connection's path prefix is put back) up to `maxPages` pages.
+ */
+export async function keygenList<R>(
+  z: ZObject,
+  bundle: Bundle,
+  call: KeygenCall,
+  { pageSize = MAX_PAGE_SIZE, maxPages = MAX_PAGES } = {},
+): Promise<R[]> {
+  const records: R[] = [];
+  let url: string | undefined =
+    accountUrl(z, bundle, call.path) +
+    queryString({ ...call.query, 'page[size]': pageSize, 'page[number]': 1 });
+  for (let page = 0; url && page < maxPages; page += 1) {
+    const { data } = await send<JsonApiList<R>>(z, bundle, call, url);
+    records.push(...(Array.isArray(data?.data) ? data.data : []));
+    url = nextPageUrl(z, bundle, data?.links?.next);
+  }
+  return records;
+}

@@ -1,0 +1,556 @@
+/**
+ * JSON:API resources to flat, labelled fields. One field table per resource type generates both
+ * the values and the outputFields (and, from a synthetic resource, the samples), so the three can
+ * never disagree.
+ */
+
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime';
+export interface OutputField {
+  key: string;
+  label: string;
+  type?: FieldType;
+  list?: boolean;
+  children?: OutputField[];
+}
+export type Flat = Record<string, unknown>;
+
+export interface RelationshipData {
+  type: string;
+  id: string;
+}
+export interface JsonApiResource {
+  id: string;
+  type: string;
+  attributes?: Record<string, unknown>;
+  relationships?: Record<
+    string,
+    { data?: RelationshipData | RelationshipData[] | null; meta?: Record<string, unknown> }
+  >;
+}
+
+/**
+ * Attributes in Keygen's serializer order: `name:type` where type is d(atetime), i(nteger),
+ * n(umber), b(oolean), l(ist of strings) or s(tring, the default). After `|`: relationships whose
+ * id becomes `<noun>_<rel>_id` (`rel:t` also gives the related type, for polymorphic ones). After a
+ * second `|`: relationships whose `meta.count` becomes `<noun>_<rel>_count`.
+ */
+const TABLE: Record<string, string> = {
+  licenses:
+    'name key expiry:d status uses:i suspended:b scheme encrypted:b strict:b floating:b protected:b version maxMachines:i maxProcesses:i maxUsers:i maxCores:i maxMemory:i maxDisk:i maxUses:i requireHeartbeat:b requireCheckIn:b lastValidated:d lastCheckIn:d nextCheckIn:d lastCheckOut:d permissions:l created:d updated:d | environment product policy group owner | users machines',
+  machines:
+    'fingerprint cores:i memory:i disk:i ip hostname platform name requireHeartbeat:b heartbeatStatus heartbeatDuration:i maxProcesses:i lastCheckOut:d lastHeartbeat:d nextHeartbeat:d created:d updated:d | environment product group license owner | components processes',
+  users:
+    'fullName firstName lastName email status role permissions:l created:d updated:d | environment group',
+  products:
+    'name code distributionStrategy url platforms:l permissions:l created:d updated:d | environment',
+  policies:
+    'name duration:i strict:b floating:b usePool:b maxMachines:i maxProcesses:i maxUsers:i maxCores:i maxMemory:i maxDisk:i maxUses:i machineUniquenessStrategy machineMatchingStrategy componentUniquenessStrategy componentMatchingStrategy expirationStrategy expirationBasis renewalBasis transferStrategy authenticationStrategy machineLeasingStrategy processLeasingStrategy overageStrategy scheme encrypted:b protected:b requireProductScope:b requirePolicyScope:b requireMachineScope:b requireFingerprintScope:b requireComponentsScope:b requireUserScope:b requireChecksumScope:b requireVersionScope:b requireCheckIn:b checkInInterval checkInIntervalCount:i heartbeatDuration:i heartbeatCullStrategy heartbeatResurrectionStrategy heartbeatBasis requireHeartbeat:b created:d updated:d | environment product',
+  releases:
+    'name description channel status tag version semver.major:i semver.minor:i semver.patch:i semver.prerelease semver.build created:d updated:d backdated:d yanked:d | environment product package',
+  artifacts:
+    'filename filetype filesize:i platform arch signature checksum status created:d updated:d | environment product release',
+  entitlements: 'name code created:d updated:d | environment',
+  groups: 'name maxUsers:i maxLicenses:i maxMachines:i created:d updated:d | environment',
+  processes:
+    'pid status lastHeartbeat:d nextHeartbeat:d interval:i created:d updated:d | environment product license machine',
+  components: 'fingerprint name created:d updated:d | environment product license machine',
+  tokens:
+    'kind name expiry:d maxActivations:i activations:i maxDeactivations:i deactivations:i permissions:l created:d updated:d | environment bearer:t',
+  keys: 'key created:d updated:d | environment product policy',
+  packages: 'name key engine created:d updated:d | environment product',
+  environments: 'name code isolationStrategy created:d updated:d',
+  'second-factors': 'enabled:b created:d updated:d | environment user',
+  accounts: 'name slug apiVersion created:d updated:d | plan billing',
+  settings: 'key value created:d updated:d',
+  constraints: 'created:d updated:d | environment entitlement release',
+  plans:
+    'name price:i interval trialDuration:i maxUsers:i maxPolicies:i maxLicenses:i maxProducts:i maxReqs:i maxAdmins:i private:b created:d updated:d',
+  billings:
+    'subscriptionStatus subscriptionPeriodStart:d subscriptionPeriodEnd:d cardExpiry:d cardBrand cardLast4 state created:d updated:d',
+  'license-entitlements': 'created:d updated:d | environment entitlement license',
+  'license-users': 'created:d updated:d | environment license user',
+  'policy-entitlements': 'created:d updated:d | environment entitlement policy',
+  'group-owners': 'created:d updated:d | environment group user',
+  'webhook-endpoints':
+    'url subscriptions:l signatureAlgorithm apiVersion created:d updated:d | environment product',
+};
+
+/** Types whose resources carry `metadata`. */
+const WITH_METADATA = new Set([
+  'licenses',
+  'machines',
+  'users',
+  'products',
+  'policies',
+  'releases',
+  'artifacts',
+  'entitlements',
+  'groups',
+  'processes',
+  'components',
+  'packages',
+  'accounts',
+]);
+
+const TYPE_CODES: Record<string, { type: FieldType; list?: boolean }> = {
+  s: { type: 'string' },
+  d: { type: 'datetime' },
+  i: { type: 'integer' },
+  n: { type: 'number' },
+  b: { type: 'boolean' },
+  l: { type: 'string', list: true },
+};
+
+interface AttributeSpec {
+  path: readonly string[];
+  suffix: string;
+  label: string;
+  type: FieldType;
+  list?: boolean;
+}
+interface RelationshipSpec {
+  name: string;
+  suffix: string;
+  label: string;
+  withType: boolean;
+}
+interface ResourceSpec {
+  type: string;
+  noun: string;
+  nounLabel: string;
+  attributes: AttributeSpec[];
+  relationships: RelationshipSpec[];
+  counts: RelationshipSpec[];
+  metadata: boolean;
+}
+
+const WORD_LABELS: Record<string, string> = { id: 'ID', ip: 'IP', url: 'URL', api: 'API' };
+
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-.\s]+/g, '_')
+    .toLowerCase();
+}
+
+function titleCase(snake: string): string {
+  return snake
+    .split('_')
+    .filter(Boolean)
+    .map((word) => WORD_LABELS[word] ?? word[0].toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+const IRREGULAR_SINGULARS: Record<string, string> = {
+  policies: 'policy',
+  processes: 'process',
+  'policy-entitlements': 'policy-entitlement',
+  'group-owners': 'group-owner',
+};
+
+/** `licenses` → `license`, `second-factors` → `second_factor`, `policies` → `policy`. */
+export function nounOf(type: string): string {
+  const singular = IRREGULAR_SINGULARS[type] ?? type.replace(/s$/, '');
+  return snakeCase(singular);
+}
+
+function parseSpec(type: string, text: string): ResourceSpec {
+  const [attributeText = '', relationshipText = '', countText = ''] = text.split('|');
+  const noun = nounOf(type);
+  const nounLabel = titleCase(noun);
+  const words = (part: string) => part.trim().split(/\s+/).filter(Boolean);
+  const relationship = (word: string, suffix: string): RelationshipSpec => {
+    const [name, flag] = word.split(':');
+    return {
+      name,
+      suffix: `${snakeCase(name)}_${suffix}`,
+      label: `${titleCase(snakeCase(name))} ${suffix === 'id' ? 'ID' : 'Count'}`,
+      withType: flag === 't',
+    };
+  };
+  return {
+    type,
+    noun,
+    nounLabel,
+    attributes: words(attributeText).map((word) => {
+      const [name, code = 's'] = word.split(':');
+      const path = name.split('.');
+      const suffix = path.map(snakeCase).join('__');
+      return {
+        path,
+        suffix,
+        label: titleCase(path.map(snakeCase).join('_')),
+        ...TYPE_CODES[code],
+      };
+    }),
+    relationships: words(relationshipText).map((word) => relationship(word, 'id')),
+    counts: words(countText).map((word) => relationship(word, 'count')),
+    metadata: WITH_METADATA.has(type),
+  };
+}
+
+const specs = new Map<string, ResourceSpec>();
+
+/** The spec of a resource type; a type Keygen adds later gets an empty one (its values still flow). */
+function specOf(type: string): ResourceSpec {
+  let spec = specs.get(type);
+  if (!spec) {
+    spec = parseSpec(type, TABLE[type] ?? '');
+    specs.set(type, spec);
+  }
+  return spec;
+}
+
+export function knownResourceTypes(): string[] {
+  return Object.keys(TABLE);
+}
+
+const MS_PER_DAY = 86_400_000;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Lists of scalars stay lists; anything Zapier can't show as a field becomes JSON text. */
+function fieldValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) {
+    return value.every((v) => v === null || typeof v !== 'object') ? value : JSON.stringify(value);
+  }
+  return isPlainObject(value) ? JSON.stringify(value) : value;
+}
+
+function flattenInto(out: Flat, prefix: string, value: Record<string, unknown>): void {
+  for (const [key, item] of Object.entries(value)) {
+    if (isPlainObject(item) && Object.keys(item).length > 0)
+      flattenInto(out, `${prefix}__${key}`, item);
+    else out[`${prefix}__${key}`] = fieldValue(item);
+  }
+}
+
+function readPath(source: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = source;
+  for (const part of path) value = isPlainObject(value) ? value[part] : undefined;
+  return value;
+}
+
+/** A relationship by name, with Keygen ≤ 1.5's `user` standing in for `owner`. */
+function relationshipOf(resource: JsonApiResource, name: string) {
+  const relationships = resource.relationships ?? {};
+  return relationships[name] ?? (name === 'owner' ? relationships.user : undefined);
+}
+
+/**
+ * A resource's flat fields, every key prefixed with its noun. Every field in the type's table is
+ * present (`null` when Keygen sent no value); attributes and relationships the table doesn't
+ * know yet are kept too, so nothing Keygen sends is lost.
+ */
+export function flattenResource(resource: JsonApiResource, now: number = Date.now()): Flat {
+  const spec = specOf(resource.type);
+  const attributes = resource.attributes ?? {};
+  const p = spec.noun;
+  const out: Flat = { [`${p}_id`]: resource.id ?? null };
+  const known = new Set(['metadata']);
+  for (const attribute of spec.attributes) {
+    known.add(attribute.path[0]);
+    out[`${p}_${attribute.suffix}`] = fieldValue(readPath(attributes, attribute.path));
+  }
+  for (const [name, value] of Object.entries(attributes)) {
+    if (known.has(name)) continue;
+    if (isPlainObject(value) && Object.keys(value).length > 0)
+      flattenInto(out, `${p}_${snakeCase(name)}`, value);
+    else out[`${p}_${snakeCase(name)}`] = fieldValue(value);
+  }
+  if (resource.type === 'licenses') {
+    const expiry = Date.parse(String(attributes.expiry ?? ''));
+    out.license_days_until_expiry = Number.isNaN(expiry)
+      ? null
+      : Math.floor((expiry - now) / MS_PER_DAY);
+  }
+  if (spec.metadata && isPlainObject(attributes.metadata)) {
+    flattenInto(out, `${p}_metadata`, attributes.metadata);
+  }
+  const knownRelationships = new Set(['account', 'user']);
+  for (const rel of spec.relationships) {
+    knownRelationships.add(rel.name);
+    const data = relationshipOf(resource, rel.name)?.data;
+    const single = Array.isArray(data) ? undefined : data;
+    out[`${p}_${rel.suffix}`] = single?.id ?? null;
+    if (rel.withType) out[`${p}_${snakeCase(rel.name)}_type`] = single?.type ?? null;
+  }
+  for (const rel of spec.counts) {
+    knownRelationships.add(rel.name);
+    const count = relationshipOf(resource, rel.name)?.meta?.count;
+    out[`${p}_${rel.suffix}`] = typeof count === 'number' ? count : null;
+  }
+  for (const [name, rel] of Object.entries(resource.relationships ?? {})) {
+    if (knownRelationships.has(name) || !rel?.data) continue;
+    const key = `${p}_${snakeCase(name)}`;
+    if (Array.isArray(rel.data)) out[`${key}_ids`] = rel.data.map((d) => d.id).join(',');
+    else out[`${key}_id`] = rel.data.id;
+  }
+  return out;
+}
+
+/** The outputFields describing `flattenResource` for a type (metadata keys vary, so they are not listed). */
+export function resourceOutputFields(type: string): OutputField[] {
+  const spec = specOf(type);
+  const p = spec.noun;
+  const fields: OutputField[] = [{ key: `${p}_id`, label: `${spec.nounLabel} ID`, type: 'string' }];
+  for (const a of spec.attributes) {
+    fields.push({
+      key: `${p}_${a.suffix}`,
+      label: `${spec.nounLabel} ${a.label}`,
+      type: a.type,
+      ...(a.list ? { list: true } : {}),
+    });
+  }
+  if (type === 'licenses') {
+    fields.push({
+      key: 'license_days_until_expiry',
+      label: 'License Days Until Expiry',
+      type: 'integer',
+    });
+  }
+  for (const rel of spec.relationships) {
+    fields.push({
+      key: `${p}_${rel.suffix}`,
+      label: `${spec.nounLabel} ${rel.label}`,
+      type: 'string',
+    });
+    if (rel.withType) {
+      const name = snakeCase(rel.name);
+      fields.push({
+        key: `${p}_${name}_type`,
+        label: `${spec.nounLabel} ${titleCase(name)} Type`,
+        type: 'string',
+      });
+    }
+  }
+  for (const rel of spec.counts) {
+    fields.push({
+      key: `${p}_${rel.suffix}`,
+      label: `${spec.nounLabel} ${rel.label}`,
+      type: 'integer',
+    });
+  }
+  return fields;
+}
+
+/**
+ * A payload whose `data` is a list (join records such as license-entitlements) as one flat object:
+ * `<noun>_ids`, the ids of each relationship (`<noun>_<rel>_ids`), and the records as line items
+ * under `<noun>s`.
+ */
+export function flattenList(
+  type: string,
+  resources: readonly JsonApiResource[],
+  now = Date.now(),
+): Flat {
+  const spec = specOf(type);
+  const p = spec.noun;
+  const out: Flat = { [`${p}_ids`]: resources.map((r) => r.id).join(',') };
+  for (const rel of spec.relationships) {
+    const ids = resources
+      .map((r) => relationshipOf(r, rel.name)?.data)
+      .map((d) => (d && !Array.isArray(d) ? d.id : undefined))
+      .filter((id): id is string => Boolean(id));
+    out[`${p}_${snakeCase(rel.name)}_ids`] = [...new Set(ids)].join(',');
+  }
+  out[`${p}s`] = resources.map((r) => flattenResource(r, now));
+  return out;
+}
+
+export function listOutputFields(type: string): OutputField[] {
+  const spec = specOf(type);
+  const p = spec.noun;
+  return [
+    { key: `${p}_ids`, label: `${spec.nounLabel} IDs`, type: 'string' },
+    ...spec.relationships.map((rel): OutputField => ({
+      key: `${p}_${snakeCase(rel.name)}_ids`,
+      label: `${spec.nounLabel} ${titleCase(snakeCase(rel.name))} IDs`,
+      type: 'string',
+    })),
+    { key: `${p}s`, label: `${spec.nounLabel}s`, list: true, children: resourceOutputFields(type) },
+  ];
+}
+
+const SAMPLE_DATE = '2026-06-30T19:50:11.456Z';
+const SAMPLE_VALUES: Record<string, unknown> = {
+  'licenses.name': 'Pro License (ACME Inc.)',
+  'licenses.key': '4A5E1C-9F02B7-D3E6A1-0C7B5F-8E21D4-V3',
+  'licenses.expiry': '2027-06-30T19:50:11.456Z',
+  'licenses.status': 'ACTIVE',
+  'licenses.scheme': 'ED25519_SIGN',
+  'machines.fingerprint': '4f:1a:9c:2e:7b:d0',
+  'machines.heartbeatStatus': 'ALIVE',
+  'machines.ip': '203.0.113.7',
+  'machines.platform': 'macOS',
+  'users.email': 'jane@example.com',
+  'users.fullName': 'Jane Doe',
+  'users.firstName': 'Jane',
+  'users.lastName': 'Doe',
+  'users.status': 'ACTIVE',
+  'users.role': 'user',
+  'tokens.kind': 'license-token',
+  'releases.version': '2.4.1',
+  'releases.status': 'PUBLISHED',
+  'artifacts.filename': 'app-2.4.1.dmg',
+};
+
+/** A synthetic resource of a type with a plausible value for every field in its table. */
+export function sampleResource(type: string): JsonApiResource {
+  const spec = specOf(type);
+  const attributes: Record<string, unknown> = {};
+  for (const a of spec.attributes) {
+    const fixed = SAMPLE_VALUES[`${type}.${a.path.join('.')}`];
+    const value =
+      fixed ??
+      {
+        string: `${spec.nounLabel} ${a.label}`.replace(/ /g, '-').toLowerCase(),
+        datetime: SAMPLE_DATE,
+        integer: 1,
+        number: 1,
+        boolean: false,
+      }[a.type];
+    let target = attributes;
+    for (const part of a.path.slice(0, -1)) {
+      target = (target[part] ??= {}) as Record<string, unknown>;
+    }
+    target[a.path[a.path.length - 1]] = a.list ? [value] : value;
+  }
+  const relationships: NonNullable<JsonApiResource['relationships']> = {};
+  for (const rel of spec.relationships) {
+    relationships[rel.name] = {
+      data: { type: `${rel.name}s`, id: `${rel.name}-0000-4000-8000-000000000001` },
+    };
+  }
+  for (const rel of spec.counts) relationships[rel.name] = { meta: { count: 1 } };
+  return {
+    id: `${spec.noun}-0000-4000-8000-000000000001`.replace(/_/g, '-'),
+    type,
+    attributes,
+    relationships,
+  };
+}
+
+/** A webhook event as delivered (`body.data`) or listed by `GET /webhook-events`. */
+export interface WebhookEventResource {
+  id: string;
+  type?: string;
+  attributes: {
+    event: string;
+    payload?: string | null;
+    apiVersion?: string | null;
+    created?: string | null;
+  };
+  meta?: { idempotencyToken?: string | null } | null;
+}
+
+/** What an event type's payload holds, from the event catalog. */
+export interface PayloadShape {
+  resource: string;
+  list: boolean;
+  meta?: 'validation' | 'password-reset' | 'upgrade' | 'proof';
+}
+
+export const EVENT_FIELDS: readonly OutputField[] = [
+  { key: 'id', label: 'Event ID', type: 'string' },
+  { key: 'event', label: 'Event Type', type: 'string' },
+  { key: 'event_created', label: 'Event Created', type: 'datetime' },
+  { key: 'idempotency_token', label: 'Idempotency Token', type: 'string' },
+  { key: 'api_version', label: 'API Version', type: 'string' },
+  { key: 'resource_type', label: 'Resource Type', type: 'string' },
+  { key: 'resource_id', label: 'Resource ID', type: 'string' },
+];
+
+/** Payload `meta` fields: [flat key, label, type, meta key(s) in the order tried]. */
+const META_FIELDS: Record<
+  NonNullable<PayloadShape['meta']>,
+  [string, string, FieldType, string[]][]
+> = {
+  validation: [
+    ['validation_valid', 'Validation Valid', 'boolean', ['valid']],
+    // API 1.0 calls the code `constant`.
+    ['validation_code', 'Validation Code', 'string', ['code', 'constant']],
+    ['validation_detail', 'Validation Detail', 'string', ['detail']],
+    ['validation_ts', 'Validation Timestamp', 'datetime', ['ts']],
+  ],
+  'password-reset': [
+    ['password_reset_token', 'Password Reset Token', 'string', ['passwordResetToken']],
+  ],
+  upgrade: [
+    ['upgrade_current_version', 'Upgrade Current Version', 'string', ['current']],
+    ['upgrade_next_version', 'Upgrade Next Version', 'string', ['next']],
+  ],
+  proof: [['machine_proof', 'Machine Proof', 'string', ['proof']]],
+};
+
+export function metaOutputFields(meta: PayloadShape['meta']): OutputField[] {
+  return meta ? META_FIELDS[meta].map(([key, label, type]) => ({ key, label, type })) : [];
+}
+
+export function metaFields(meta: PayloadShape['meta'], source: unknown): Flat {
+  const out: Flat = {};
+  if (!meta) return out;
+  const values = isPlainObject(source) ? source : {};
+  for (const [key, , , names] of META_FIELDS[meta]) {
+    out[key] = fieldValue(names.map((name) => values[name]).find((v) => v !== undefined));
+  }
+  return out;
+}
+
+export function eventOutputFields(shape: PayloadShape | undefined): OutputField[] {
+  if (!shape) return [...EVENT_FIELDS];
+  return [
+    ...EVENT_FIELDS,
+    ...(shape.list ? listOutputFields(shape.resource) : resourceOutputFields(shape.resource)),
+    ...metaOutputFields(shape.meta),
+  ];
+}
+
+export interface ParsedPayload {
+  data?: unknown;
+  meta?: unknown;
+}
+
+/**
+ * One webhook event as one flat object: the event's own fields, then its payload resource (or
+ * list), then the payload's meta. `shape` comes from the catalog; a type the catalog doesn't know
+ * is flattened by what the payload itself holds.
+ */
+export function flattenEvent(
+  event: WebhookEventResource,
+  payload: ParsedPayload,
+  shape: PayloadShape | undefined,
+  now: number = Date.now(),
+): Flat {
+  const { data } = payload;
+  const records = (Array.isArray(data) ? data : []).filter(isResource);
+  const single = isResource(data) ? data : undefined;
+  const type = single?.type ?? records[0]?.type ?? shape?.resource ?? null;
+  const out: Flat = {
+    id: event.id,
+    event: event.attributes.event,
+    event_created: event.attributes.created ?? null,
+    idempotency_token: event.meta?.idempotencyToken ?? null,
+    api_version: event.attributes.apiVersion ?? null,
+    resource_type: type,
+    resource_id: single ? single.id : records.length ? records.map((r) => r.id).join(',') : null,
+  };
+  if (Array.isArray(data) || shape?.list) {
+    if (type) Object.assign(out, flattenList(type, records, now));
+  } else if (single) {
+    Object.assign(out, flattenResource(single, now));
+  } else if (shape) {
+    Object.assign(
+      out,
+      Object.fromEntries(resourceOutputFields(shape.resource).map((f) => [f.key, null])),
+    );
+  }
+  return Object.assign(out, metaFields(shape?.meta, payload.meta));
+}
+
+function isResource(value: unknown): value is JsonApiResource {
+  return isPlainObject(value) && typeof value.id === 'string' && typeof value.type === 'string';
+}

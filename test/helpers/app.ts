@@ -1,0 +1,33 @@
+import nock from 'nock';
+import { createAppTester } from 'zapier-platform-core';
+import App = require('../../index');
+
+export { App };
+export const appTester = createAppTester(App);
+
+export const ACCOUNT = 'acme';
+export const TOKEN = 'admin-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abv3';
+export const authData = { accountId: ACCOUNT, token: TOKEN };
+
+/** Keygen Cloud (or another root), expecting the headers every request must carry. */
+export function keygenApi(root = 'https://api.keygen.sh'): nock.Scope {
+  return nock(root, {
+    reqheaders: {
+      authorization: `Bearer ${TOKEN}`,
+      accept: 'application/vnd.api+json',
+      'keygen-version': '1.8',
+    },
+  });
+}
+
+/** Path under the test account. */
+export const at = (path: string, account = ACCOUNT) => `/v1/accounts/${account}${path}`;
+
+export const JSON_API = { 'Content-Type': 'application/vnd.api+json' };
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  if (pending.length) throw new Error(`Keygen calls expected but not made: ${pending.join(', ')}`);
+});

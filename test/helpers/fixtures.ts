@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+const DIR = path.join(__dirname, '..', 'fixtures', 'deliveries');
+
+export interface DeliveryFixture {
+  file: string;
+  /** The compact body, byte for byte as Keygen sends it (the files are pretty-printed). */
+  body: string;
+  endpointUrl: string;
+  json: {
+    data: {
+      id: string;
+      attributes: {
+        event: string;
+        payload: string;
+        apiVersion: string;
+        created: string;
+        endpoint: string;
+      };
+      meta: { idempotencyToken: string };
+    };
+  };
+}
+
+/** Copies of ../shared/fixtures/deliveries, kept in the repository so tests need nothing outside it. */
+export const deliveryFixtures: DeliveryFixture[] = fs
+  .readdirSync(DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => {
+    const json = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+    return { file, body: JSON.stringify(json), endpointUrl: json.data.attributes.endpoint, json };
+  });
+
+export function fixture(prefix: string): DeliveryFixture {
+  const found = deliveryFixtures.find((f) => f.file.startsWith(prefix));
+  if (!found) throw new Error(`no delivery fixture starts with ${prefix}`);
+  return found;
+}
