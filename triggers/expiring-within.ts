@@ -1,5 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { keygenList } from '../keygen/client';
+import { lazyFields } from '../lazy';
 import {
   flattenResource,
   resourceOutputFields,
@@ -49,8 +50,6 @@ async function perform(z: ZObject, bundle: Bundle) {
   return licenses.map(withDedupeId);
 }
 
-const sampleLicense = sampleResource('licenses');
-
 export const licenseExpiringWithin = {
   key: 'license_expiring_within',
   noun: 'License',
@@ -59,37 +58,41 @@ export const licenseExpiringWithin = {
     description:
       'Triggers when a license comes within the number of days you choose of its expiry (Keygen’s own License Expiring Soon webhook is fixed at 3 days). Fires once per license per expiry date, and again after a renewal.',
   },
-  operation: {
-    type: 'polling' as const,
-    inputFields: [
-      {
-        key: 'days',
-        label: 'Days Before Expiry',
-        type: 'integer' as const,
-        required: false,
-        default: String(DEFAULT_DAYS),
-        helpText: `Trigger for licenses that expire within this many days (${MIN_DAYS}–${MAX_DAYS}, default ${DEFAULT_DAYS}).`,
-      },
-      {
-        key: 'policy',
-        label: 'Policy',
-        required: false,
-        dynamic: 'list_policies.id.label',
-        helpText: 'Only licenses of this policy. Leave empty for every policy.',
-      },
-      {
-        key: 'product',
-        label: 'Product',
-        required: false,
-        dynamic: 'list_products.id.label',
-        helpText: 'Only licenses of this product. Leave empty for every product.',
-      },
-    ],
-    perform,
-    outputFields: [
-      { key: 'id', label: 'License and Expiry ID', type: 'string' as const },
-      ...resourceOutputFields('licenses'),
-    ],
-    sample: withDedupeId(sampleLicense),
-  },
+  operation: lazyFields(
+    {
+      type: 'polling' as const,
+      inputFields: [
+        {
+          key: 'days',
+          label: 'Days Before Expiry',
+          type: 'integer' as const,
+          required: false,
+          default: String(DEFAULT_DAYS),
+          helpText: `Trigger for licenses that expire within this many days (${MIN_DAYS}–${MAX_DAYS}, default ${DEFAULT_DAYS}).`,
+        },
+        {
+          key: 'policy',
+          label: 'Policy',
+          required: false,
+          dynamic: 'list_policies.id.label',
+          helpText: 'Only licenses of this policy. Leave empty for every policy.',
+        },
+        {
+          key: 'product',
+          label: 'Product',
+          required: false,
+          dynamic: 'list_products.id.label',
+          helpText: 'Only licenses of this product. Leave empty for every product.',
+        },
+      ],
+      perform,
+    },
+    {
+      outputFields: () => [
+        { key: 'id', label: 'License and Expiry ID', type: 'string' as const },
+        ...resourceOutputFields('licenses'),
+      ],
+      sample: () => withDedupeId(sampleResource('licenses')),
+    },
+  ),
 };

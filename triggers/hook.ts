@@ -10,6 +10,7 @@ import {
   type OutputField,
   type PayloadShape,
 } from '../keygen/normalize';
+import { lazyFields } from '../lazy';
 import { SignatureError, verifyDelivery, type VerifyKeys } from '../keygen/signature';
 
 /** What performSubscribe hands to every later delivery of the Zap. */
@@ -210,27 +211,29 @@ export interface HookTriggerSpec {
   inputFields?: unknown[];
   /** The event types this trigger subscribes to, from the Zap's input. */
   events: (bundle: Bundle) => string[];
-  outputFields: (OutputField | ((z: ZObject, bundle: Bundle) => Promise<OutputField[]>))[];
-  sample: Flat;
+  outputFields: () => (OutputField | ((z: ZObject, bundle: Bundle) => Promise<OutputField[]>))[];
+  sample: () => Flat;
 }
 
 /** A REST-hook trigger: subscribe creates a Keygen webhook endpoint, perform verifies each delivery. */
 export function hookTrigger(spec: HookTriggerSpec) {
-  return {
-    key: spec.key,
-    noun: spec.noun,
-    display: { label: spec.label, description: spec.description },
-    operation: {
+  const operation = lazyFields(
+    {
       type: 'hook' as const,
       ...(spec.inputFields ? { inputFields: spec.inputFields } : {}),
       performSubscribe: (z: ZObject, bundle: Bundle) => subscribe(z, bundle, spec.events(bundle)),
       performUnsubscribe: unsubscribe,
       perform: receive,
       performList: (z: ZObject, bundle: Bundle) =>
-        recentEvents(z, bundle, spec.events(bundle), spec.sample),
-      outputFields: spec.outputFields,
-      sample: spec.sample,
+        recentEvents(z, bundle, spec.events(bundle), operation.sample),
     },
+    { outputFields: spec.outputFields, sample: spec.sample },
+  );
+  return {
+    key: spec.key,
+    noun: spec.noun,
+    display: { label: spec.label, description: spec.description },
+    operation,
   };
 }
 
@@ -242,7 +245,7 @@ export function eventTrigger(event: KeygenEvent) {
     label: event.label,
     description: event.description,
     events: () => [event.type],
-    outputFields: eventOutputFields(event),
-    sample: sampleEvent(event.type, event),
+    outputFields: () => eventOutputFields(event),
+    sample: () => sampleEvent(event.type, event),
   });
 }

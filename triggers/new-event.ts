@@ -28,8 +28,6 @@ async function chosenEventFields(_z: ZObject, bundle: Bundle): Promise<OutputFie
   return fields;
 }
 
-const licenseCreated = findEvent('license.created')!;
-
 export const newEvent = hookTrigger({
   key: 'new_event',
   noun: 'Event',
@@ -53,6 +51,6 @@ export const newEvent = hookTrigger({
     },
   ],
   events: chosenEvents,
-  outputFields: [...EVENT_FIELDS, chosenEventFields],
-  sample: sampleEvent(licenseCreated.type, licenseCreated),
+  outputFields: () => [...EVENT_FIELDS, chosenEventFields],
+  sample: () => sampleEvent('license.created', findEvent('license.created')!),
 });
