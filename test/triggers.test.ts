@@ -394,6 +394,15 @@ describe('perform (a live delivery)', () => {
     expect(await receive('new_event', any, delivery(bodyFor('webhook-endpoint.ping')))).toEqual([]);
   });
 
+  it("falls back to the trigger's own event types when the subscription does not list them", async () => {
+    const { id, url, keys: stored } = subscription(['license.created']);
+    const sub = { id, url, keys: stored } as Subscription;
+    expect(
+      await receive('license_created', sub, delivery(bodyFor('license.created'))),
+    ).toHaveLength(1);
+    expect(await receive('license_created', sub, delivery(bodyFor('license.deleted')))).toEqual([]);
+  });
+
   it('flattens an event type the catalog does not know yet when subscribed to every event', async () => {
     const [result] = (await receive(
       'new_event',

@@ -26,12 +26,11 @@ const SEEN_TTL_SECONDS = 4 * 24 * 60 * 60;
 const LIST_PAGE_SIZE = 10;
 const EVERY_EVENT = '*';
 
-function subscriptionOf(bundle: Bundle): Subscription {
+/** The Zap's subscription; `events` falls back to the trigger's own (what it subscribed to). */
+function subscriptionOf(bundle: Bundle, events: string[]): Subscription | undefined {
   const data = bundle.subscribeData as Partial<Subscription> | undefined;
-  if (!data?.id || !data.url || !data.keys || !Array.isArray(data.events)) {
-    throw new Error('missing subscription');
-  }
-  return data as Subscription;
+  if (!data?.id || !data.url || !data.keys) return undefined;
+  return { ...data, events: Array.isArray(data.events) ? data.events : events } as Subscription;
 }
 
 export async function subscribe(
@@ -109,11 +108,9 @@ function shapeOf(type: string): PayloadShape | undefined {
 }
 
 /** One live delivery: verify, drop strays and repeats, flatten. */
-export async function receive(z: ZObject, bundle: Bundle): Promise<Flat[]> {
-  let subscription: Subscription;
-  try {
-    subscription = subscriptionOf(bundle);
-  } catch {
+export async function receive(z: ZObject, bundle: Bundle, events: string[]): Promise<Flat[]> {
+  const subscription = subscriptionOf(bundle, events);
+  if (!subscription) {
     throw new z.errors.HaltedError(
       'This Zap has no Keygen subscription to verify deliveries against. Turn the Zap off and on again to resubscribe.',
     );
@@ -223,7 +220,7 @@ export function hookTrigger(spec: HookTriggerSpec) {
       ...(spec.inputFields ? { inputFields: spec.inputFields } : {}),
       performSubscribe: (z: ZObject, bundle: Bundle) => subscribe(z, bundle, spec.events(bundle)),
       performUnsubscribe: unsubscribe,
-      perform: receive,
+      perform: (z: ZObject, bundle: Bundle) => receive(z, bundle, spec.events(bundle)),
       performList: (z: ZObject, bundle: Bundle) =>
         recentEvents(z, bundle, spec.events(bundle), operation.sample),
     },
