@@ -78,10 +78,11 @@ export function isDefaultApiRoot(root: string): boolean {
 
 /**
  * One path segment, percent-encoded. `.` and `..` are refused: URL parsers resolve them (even
- * encoded) as "this" and "parent" folder, so they could never reach Keygen as an id.
+ * encoded as `%2e`) as "this" and "parent" folder, so they could never reach Keygen as an id. A
+ * literal `%2e` is fine: it is sent as `%252e`.
  */
 function segment(z: ZObject, value: string): string {
-  if (value === '' || /^(\.|%2e){1,2}$/i.test(value)) {
+  if (value === '' || /^\.{1,2}$/.test(value)) {
     throw new z.errors.Error(
       `"${value}" is not a valid Keygen id, key or email: enter the record's id or key.`,
       'INVALID_ID',

@@ -38,7 +38,7 @@ const TABLE: Record<string, string> = {
   licenses:
     'name key expiry:d status uses:i suspended:b scheme encrypted:b strict:b floating:b protected:b version maxMachines:i maxProcesses:i maxUsers:i maxCores:i maxMemory:i maxDisk:i maxUses:i requireHeartbeat:b requireCheckIn:b lastValidated:d lastCheckIn:d nextCheckIn:d lastCheckOut:d permissions:l created:d updated:d | environment product policy group owner | users machines',
   machines:
-    'fingerprint cores:i memory:i disk:i ip hostname platform name requireHeartbeat:b heartbeatStatus heartbeatDuration:i maxProcesses:i lastCheckOut:d lastHeartbeat:d nextHeartbeat:d created:d updated:d | environment product group license owner | components processes',
+    'fingerprint cores:i memory:i disk:i ip hostname platform name requireHeartbeat:b heartbeatStatus heartbeatDuration:i maxProcesses:i lastCheckOut:d lastHeartbeat:d nextHeartbeat:d created:d updated:d | environment product group license owner',
   users:
     'fullName firstName lastName email status role permissions:l created:d updated:d | environment group',
   products:
@@ -75,23 +75,6 @@ const TABLE: Record<string, string> = {
     'url subscriptions:l signatureAlgorithm apiVersion created:d updated:d | environment product',
 };
 
-/** Types whose resources carry `metadata`. */
-const WITH_METADATA = new Set([
-  'licenses',
-  'machines',
-  'users',
-  'products',
-  'policies',
-  'releases',
-  'artifacts',
-  'entitlements',
-  'groups',
-  'processes',
-  'components',
-  'packages',
-  'accounts',
-]);
-
 const TYPE_CODES: Record<string, { type: FieldType; list?: boolean }> = {
   s: { type: 'string' },
   d: { type: 'datetime' },
@@ -121,10 +104,17 @@ interface ResourceSpec {
   attributes: AttributeSpec[];
   relationships: RelationshipSpec[];
   counts: RelationshipSpec[];
-  metadata: boolean;
 }
 
 const WORD_LABELS: Record<string, string> = { id: 'ID', ip: 'IP', url: 'URL', api: 'API' };
+
+/**
+ * `table[key]` only when the table itself has it: types come from the wire, and a type such as
+ * `constructor` or `__proto__` must not find Object.prototype's members.
+ */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 
 export function snakeCase(name: string): string {
   return name
@@ -137,7 +127,7 @@ function titleCase(snake: string): string {
   return snake
     .split('_')
     .filter(Boolean)
-    .map((word) => WORD_LABELS[word] ?? word[0].toUpperCase() + word.slice(1))
+    .map((word) => own(WORD_LABELS, word) ?? word[0].toUpperCase() + word.slice(1))
     .join(' ');
 }
 
@@ -150,7 +140,7 @@ const IRREGULAR_SINGULARS: Record<string, string> = {
 
 /** `licenses` → `license`, `second-factors` → `second_factor`, `policies` → `policy`. */
 export function nounOf(type: string): string {
-  const singular = IRREGULAR_SINGULARS[type] ?? type.replace(/s$/, '');
+  const singular = own(IRREGULAR_SINGULARS, type) ?? type.replace(/s$/, '');
   return snakeCase(singular);
 }
 
@@ -185,7 +175,6 @@ function parseSpec(type: string, text: string): ResourceSpec {
     }),
     relationships: words(relationshipText).map((word) => relationship(word, 'id')),
     counts: words(countText).map((word) => relationship(word, 'count')),
-    metadata: WITH_METADATA.has(type),
   };
 }
 
@@ -195,7 +184,7 @@ const specs = new Map<string, ResourceSpec>();
 function specOf(type: string): ResourceSpec {
   let spec = specs.get(type);
   if (!spec) {
-    spec = parseSpec(type, TABLE[type] ?? '');
+    spec = parseSpec(type, own(TABLE, type) ?? '');
     specs.set(type, spec);
   }
   return spec;
@@ -267,10 +256,13 @@ export function flattenResource(resource: JsonApiResource, now: number = Date.no
       ? null
       : Math.floor((expiry - now) / MS_PER_DAY);
   }
-  if (spec.metadata && isPlainObject(attributes.metadata)) {
+  // Metadata of any type, also of types the table doesn't know yet.
+  if (isPlainObject(attributes.metadata)) {
     flattenInto(out, `${p}_metadata`, attributes.metadata);
   }
-  const knownRelationships = new Set(['account', 'user']);
+  // `user` is Keygen ≤ 1.5's `owner`: skipped only where it stands in for one.
+  const knownRelationships = new Set(['account']);
+  if (spec.relationships.some((rel) => rel.name === 'owner')) knownRelationships.add('user');
   for (const rel of spec.relationships) {
     knownRelationships.add(rel.name);
     const data = relationshipOf(resource, rel.name)?.data;
@@ -286,8 +278,8 @@ export function flattenResource(resource: JsonApiResource, now: number = Date.no
   for (const [name, rel] of Object.entries(resource.relationships ?? {})) {
     if (knownRelationships.has(name) || !rel?.data) continue;
     const key = `${p}_${snakeCase(name)}`;
-    if (Array.isArray(rel.data)) out[`${key}_ids`] = rel.data.map((d) => d.id).join(',');
-    else out[`${key}_id`] = rel.data.id;
+    if (Array.isArray(rel.data)) out[`${key}_ids`] = idList(rel.data.map((d) => d?.id));
+    else out[`${key}_id`] = rel.data.id ?? null;
   }
   return out;
 }
@@ -337,6 +329,12 @@ export function resourceOutputFields(type: string): OutputField[] {
   return fields;
 }
 
+/** Comma-separated ids; `null` when there are none (absent values are `null`, never ''). */
+function idList(ids: readonly unknown[]): string | null {
+  const present = ids.filter((id): id is string => typeof id === 'string' && id !== '');
+  return present.length > 0 ? present.join(',') : null;
+}
+
 /**
  * A payload whose `data` is a list (join records such as license-entitlements) as one flat object:
  * `<noun>_ids`, the ids of each relationship (`<noun>_<rel>_ids`), and the records as line items
@@ -349,13 +347,12 @@ export function flattenList(
 ): Flat {
   const spec = specOf(type);
   const p = spec.noun;
-  const out: Flat = { [`${p}_ids`]: resources.map((r) => r.id).join(',') };
+  const out: Flat = { [`${p}_ids`]: idList(resources.map((r) => r.id)) };
   for (const rel of spec.relationships) {
     const ids = resources
       .map((r) => relationshipOf(r, rel.name)?.data)
-      .map((d) => (d && !Array.isArray(d) ? d.id : undefined))
-      .filter((id): id is string => Boolean(id));
-    out[`${p}_${snakeCase(rel.name)}_ids`] = [...new Set(ids)].join(',');
+      .map((d) => (d && !Array.isArray(d) ? d.id : undefined));
+    out[`${p}_${snakeCase(rel.name)}_ids`] = idList([...new Set(ids)]);
   }
   out[`${p}s`] = resources.map((r) => flattenResource(r, now));
   return out;
@@ -526,8 +523,10 @@ export function flattenEvent(
   now: number = Date.now(),
 ): Flat {
   const { data } = payload;
-  const records = (Array.isArray(data) ? data : []).filter(isResource);
-  const single = isResource(data) ? data : undefined;
+  const asList = Array.isArray(data) || Boolean(shape?.list);
+  // A list event whose data came as one record still lists it.
+  const records = (Array.isArray(data) ? data : [data]).filter(isResource);
+  const single = !asList && isResource(data) ? data : undefined;
   const type = single?.type ?? records[0]?.type ?? shape?.resource ?? null;
   const out: Flat = {
     id: event.id,
@@ -536,9 +535,9 @@ export function flattenEvent(
     idempotency_token: event.meta?.idempotencyToken ?? null,
     api_version: event.attributes.apiVersion ?? null,
     resource_type: type,
-    resource_id: single ? single.id : records.length ? records.map((r) => r.id).join(',') : null,
+    resource_id: records.length ? records.map((r) => r.id).join(',') : null,
   };
-  if (Array.isArray(data) || shape?.list) {
+  if (asList) {
     if (type) Object.assign(out, flattenList(type, records, now));
   } else if (single) {
     Object.assign(out, flattenResource(single, now));
