@@ -63,12 +63,14 @@ export function apiRoot(z: ZObject, authData: Bundle['authData']): string {
     );
   }
   if (url.search || url.hash || url.username || url.password) {
+    // Not echoed: what follows `?` or precedes `@` may be a secret.
     throw new z.errors.Error(
-      `The Base URL "${raw}" must not contain a query, a fragment or credentials: enter only the server's address, such as https://keygen.example.com.`,
+      "The Base URL must not contain a query (?…), a fragment (#…) or credentials (user:password@): enter only the server's address, such as https://keygen.example.com.",
       'INVALID_BASE_URL',
     );
   }
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '');
+  // Tolerates a pasted `/v1`, or a whole API URL such as `…/v1/accounts/acme/me`.
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1(\/.*)?$/i, '');
   return `${url.origin}${path}`;
 }
 
@@ -82,13 +84,18 @@ export function isDefaultApiRoot(root: string): boolean {
  * literal `%2e` is fine: it is sent as `%252e`.
  */
 function segment(z: ZObject, value: string): string {
-  if (value === '' || /^\.{1,2}$/.test(value)) {
-    throw new z.errors.Error(
+  const invalid = () =>
+    new z.errors.Error(
       `"${value}" is not a valid Keygen id, key or email: enter the record's id or key.`,
       'INVALID_ID',
     );
+  if (value === '' || /^\.{1,2}$/.test(value)) throw invalid();
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    // A lone UTF-16 surrogate has no UTF-8 encoding.
+    throw invalid();
   }
-  return encodeURIComponent(value);
 }
 
 export function accountUrl(z: ZObject, bundle: Bundle, path: readonly string[]): string {
@@ -167,10 +174,12 @@ async function send<T>(
       throwForThrottlingEarly: false,
     } as Parameters<ZObject['request']>[0]);
   } catch (error) {
-    if (error instanceof Error && /^(AppError|ThrottledError|ExpiredAuthError)$/.test(error.name)) {
-      throw error;
-    }
-    const reason = error instanceof Error ? error.message : String(error);
+    // Only a failure to get any answer is about reaching Keygen; anything else is not ours to relabel.
+    const network =
+      error instanceof Error &&
+      (error.name === 'FetchError' || typeof (error as { code?: unknown }).code === 'string');
+    if (!network) throw error;
+    const reason = error.message;
     throw new z.errors.Error(
       `Could not reach Keygen at ${apiRoot(z, bundle.authData)} to ${call.action}: ${reason}. Check the Base URL of the connection.`,
       'KEYGEN_UNREACHABLE',
@@ -217,11 +226,11 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
     return { status, data: body as T | undefined };
   }
   if ((status === 404 || status === 410) && call.allowNotFound) return { status, data: undefined };
-  if (body === INVALID_JSON || status >= 500 || body === undefined) {
-    if (status === 429) throw throttled(z, call, response, []);
-    throw badAnswer(z, call, response);
+  const errors = body === INVALID_JSON ? [] : keygenErrors(body);
+  if (body === INVALID_JSON || status >= 500) {
+    if (status === 429) throw throttled(z, call, response, errors);
+    throw badAnswer(z, call, response, errors);
   }
-  const errors = keygenErrors(body);
   const said = describeKeygenErrors(errors);
   const code = errors.find((e) => e.code)?.code;
   switch (status) {
@@ -267,12 +276,18 @@ function throttled(
   );
 }
 
-function badAnswer(z: ZObject, call: KeygenCall, response: HttpResponse): Error {
+function badAnswer(
+  z: ZObject,
+  call: KeygenCall,
+  response: HttpResponse,
+  errors: readonly KeygenErrorObject[] = [],
+): Error {
   const type = response.getHeader('content-type') ?? 'no content type';
   const title = /<title>([^<]{1,120})<\/title>/i.exec(response.content ?? '')?.[1]?.trim();
   const what = title ? `an HTML page titled "${title}"` : type;
+  const said = errors.length ? ` Keygen said: ${describeKeygenErrors(errors)}.` : '';
   return new z.errors.Error(
-    `Keygen (or a proxy in front of it) answered badly while trying to ${call.action}: HTTP ${response.status} with ${what}. Try again later; if it persists, check the Base URL and the server's health.`,
+    `Keygen (or a proxy in front of it) answered badly while trying to ${call.action}: HTTP ${response.status} with ${what}.${said} Try again later; if it persists, check the Base URL and the server's health.`,
     `HTTP_${response.status}`,
     response.status,
   );

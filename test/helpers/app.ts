@@ -31,3 +31,6 @@ afterEach(() => {
   nock.cleanAll();
   if (pending.length) throw new Error(`Keygen calls expected but not made: ${pending.join(', ')}`);
 });
+// Each test file loads its own nock, which patches http for the whole worker: undo it so the
+// next file's nock is the only one intercepting.
+afterAll(() => nock.restore());
