@@ -12,7 +12,8 @@ function bearerName(me: WhoAmI): string {
   const { type, attributes = {} } = me.data;
   const token = me.included?.find((r) => r.type === 'tokens');
   const kind = String(token?.attributes?.kind ?? '');
-  const text = (key: string) => (typeof attributes[key] === 'string' ? String(attributes[key]) : '');
+  const text = (key: string) =>
+    typeof attributes[key] === 'string' ? String(attributes[key]) : '';
   switch (type) {
     case 'products':
       return `product ${text('name') || me.data.id}`;

@@ -1,0 +1,317 @@
+/**
+ * Actions on one existing record (a license, user or machine), one row each. A row says what
+ * Keygen is asked (method, path after the record, body), and how the record to return is had:
+ * from Keygen's answer, read afterwards (Keygen answers with something else), or read before
+ * (Keygen deletes it).
+ */
+import type { Bundle, Create, ZObject } from 'zapier-platform-core';
+import { keygen } from '../keygen/client';
+import { SUBJECT_FIELDS, entitlementsField, ownerField, policyField, type Field } from './fields';
+import { CHANGED, recordOutput, recordResult } from './output';
+import {
+  SUBJECTS,
+  inputId,
+  named,
+  readRecord,
+  resourceOf,
+  userId,
+  type SubjectName,
+} from './records';
+import { integer, requireList, requireText } from './values';
+
+interface RecordAction {
+  key: string;
+  subject: SubjectName;
+  label: string;
+  description: string;
+  /** The action as a verb for messages ("could not suspend license …"). */
+  verb: string;
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** Path segments after the record's own path. */
+  path: readonly string[];
+  inputs?: readonly Field[];
+  body?: (z: ZObject, bundle: Bundle) => unknown;
+  /**
+   * The 422 Keygen answers (without a code) when the record is already in the state asked for. A
+   * replayed Zap must not fail on it, so it succeeds with `changed: false`.
+   */
+  already?: { detail: string; pointer: string };
+  /** `after`: Keygen answers with something other than the record. `before`: Keygen deletes it. */
+  read?: 'before' | 'after';
+  /** Said after a 422 whose errors don't explain themselves. */
+  hint?: string;
+}
+
+const countField = (key: string, label: string, helpText: string): Field => ({
+  key,
+  label,
+  type: 'integer',
+  default: '1',
+  helpText,
+});
+
+const ROWS: readonly RecordAction[] = [
+  {
+    key: 'suspend_license',
+    subject: 'license',
+    label: 'Suspend License',
+    description:
+      'Suspends a license so it fails validation until it is reinstated. A license that is already suspended is returned unchanged (Changed is false), so a replayed Zap does not fail.',
+    verb: 'suspend',
+    method: 'POST',
+    path: ['actions', 'suspend'],
+    already: { detail: 'is already suspended', pointer: '/data/attributes/suspended' },
+  },
+  {
+    key: 'reinstate_license',
+    subject: 'license',
+    label: 'Reinstate License',
+    description:
+      'Reinstates a suspended license. A license that is not suspended is returned unchanged (Changed is false), so a replayed Zap does not fail.',
+    verb: 'reinstate',
+    method: 'POST',
+    path: ['actions', 'reinstate'],
+    already: { detail: 'is not suspended', pointer: '/data/attributes/suspended' },
+  },
+  {
+    key: 'renew_license',
+    subject: 'license',
+    label: 'Renew License',
+    description:
+      "Renews a license: extends its expiry by its policy's duration (from the current expiry or from now, per the policy's renewal basis).",
+    verb: 'renew',
+    method: 'POST',
+    path: ['actions', 'renew'],
+    hint: "Only a license that has an expiry, under a policy that has a duration, can be renewed: check the license's expiry and its policy.",
+  },
+  {
+    key: 'revoke_license',
+    subject: 'license',
+    label: 'Revoke License',
+    description:
+      'Revokes a license: Keygen deletes it and sends a license.revoked event. Returns the license as it was just before.',
+    verb: 'revoke',
+    method: 'DELETE',
+    path: ['actions', 'revoke'],
+    read: 'before',
+  },
+  {
+    key: 'check_in_license',
+    subject: 'license',
+    label: 'Check In License',
+    description:
+      'Checks in a license whose policy requires check-ins, restarting its check-in interval.',
+    verb: 'check in',
+    method: 'POST',
+    path: ['actions', 'check-in'],
+  },
+  {
+    key: 'increment_license_usage',
+    subject: 'license',
+    label: 'Increment License Usage',
+    description: "Increments a license's usage count, for licenses limited by uses.",
+    verb: 'increment the usage of',
+    method: 'POST',
+    path: ['actions', 'increment-usage'],
+    inputs: [countField('increment', 'Increment', 'How many uses to add. Defaults to 1.')],
+    body: (z, bundle) => ({
+      meta: { increment: integer(z, bundle.inputData.increment, 'Increment') ?? 1 },
+    }),
+  },
+  {
+    key: 'decrement_license_usage',
+    subject: 'license',
+    label: 'Decrement License Usage',
+    description: "Decrements a license's usage count.",
+    verb: 'decrement the usage of',
+    method: 'POST',
+    path: ['actions', 'decrement-usage'],
+    inputs: [countField('decrement', 'Decrement', 'How many uses to take away. Defaults to 1.')],
+    body: (z, bundle) => ({
+      meta: { decrement: integer(z, bundle.inputData.decrement, 'Decrement') ?? 1 },
+    }),
+  },
+  {
+    key: 'reset_license_usage',
+    subject: 'license',
+    label: 'Reset License Usage',
+    description: "Resets a license's usage count to zero.",
+    verb: 'reset the usage of',
+    method: 'POST',
+    path: ['actions', 'reset-usage'],
+  },
+  {
+    key: 'change_license_policy',
+    subject: 'license',
+    label: 'Change License Policy',
+    description:
+      "Moves a license to another policy of the same product. Depending on the new policy's transfer strategy, Keygen may reset the expiry.",
+    verb: 'change the policy of',
+    method: 'PUT',
+    path: ['policy'],
+    inputs: [
+      {
+        ...policyField,
+        label: 'New Policy',
+        helpText: `The policy to move the license to. ${policyField.helpText}`,
+      },
+    ],
+    body: (z, bundle) => ({
+      data: { type: 'policies', id: requireText(z, bundle.inputData.policy, 'New Policy') },
+    }),
+  },
+  {
+    key: 'change_license_owner',
+    subject: 'license',
+    label: 'Change License Owner',
+    description: 'Makes another user the owner of a license.',
+    verb: 'change the owner of',
+    method: 'PUT',
+    path: ['owner'],
+    inputs: [{ ...ownerField, label: 'New Owner', required: true }],
+    body: async (z, bundle) => ({
+      data: {
+        type: 'users',
+        id: await userId(z, bundle, requireText(z, bundle.inputData.owner, 'New Owner')),
+      },
+    }),
+  },
+  {
+    key: 'attach_license_entitlements',
+    subject: 'license',
+    label: 'Attach License Entitlements',
+    description: 'Attaches entitlements to a license, on top of those its policy grants.',
+    verb: 'attach entitlements to',
+    method: 'POST',
+    path: ['entitlements'],
+    inputs: [entitlementsField],
+    body: entitlementsBody,
+    read: 'after',
+  },
+  {
+    key: 'detach_license_entitlements',
+    subject: 'license',
+    label: 'Detach License Entitlements',
+    description:
+      "Detaches entitlements that were attached to a license (entitlements granted by its policy can't be detached).",
+    verb: 'detach entitlements from',
+    method: 'DELETE',
+    path: ['entitlements'],
+    inputs: [entitlementsField],
+    body: entitlementsBody,
+    read: 'after',
+  },
+  {
+    key: 'delete_license',
+    subject: 'license',
+    label: 'Delete License',
+    description:
+      'Deletes a license and sends a license.deleted event. Returns the license as it was just before.',
+    verb: 'delete',
+    method: 'DELETE',
+    path: [],
+    read: 'before',
+  },
+  {
+    key: 'ban_user',
+    subject: 'user',
+    label: 'Ban User',
+    description:
+      'Bans a user: every license the user owns fails validation until the user is unbanned.',
+    verb: 'ban',
+    method: 'POST',
+    path: ['actions', 'ban'],
+  },
+  {
+    key: 'unban_user',
+    subject: 'user',
+    label: 'Unban User',
+    description: 'Unbans a banned user, so their licenses validate again.',
+    verb: 'unban',
+    method: 'POST',
+    path: ['actions', 'unban'],
+  },
+  {
+    key: 'deactivate_machine',
+    subject: 'machine',
+    label: 'Deactivate Machine',
+    description:
+      'Deactivates a machine: Keygen deletes it, freeing its place on the license. Returns the machine as it was just before.',
+    verb: 'deactivate',
+    method: 'DELETE',
+    path: [],
+    read: 'before',
+  },
+];
+
+function entitlementsBody(z: ZObject, bundle: Bundle) {
+  const ids = requireList(z, bundle.inputData.entitlements, 'Entitlements');
+  return { data: ids.map((id) => ({ type: 'entitlements', id })) };
+}
+
+/** What the client threw for a Keygen error: `z.errors.Error` carries message, code and status as JSON. */
+function keygenFailure(
+  error: unknown,
+): { message: string; code?: string; status?: number } | undefined {
+  if (!(error instanceof Error) || error.name !== 'AppError') return undefined;
+  try {
+    return JSON.parse(error.message);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keygen's message carries the error's detail and pointer (the client quotes both). */
+const says = (message: string, { detail, pointer }: { detail: string; pointer: string }) =>
+  message.includes(detail) && message.includes(pointer);
+
+function perform(row: RecordAction) {
+  const subject = SUBJECTS[row.subject];
+  return async (z: ZObject, bundle: Bundle) => {
+    const id = inputId(z, bundle, row.subject);
+    const before = row.read === 'before' ? await readRecord(z, bundle, subject, id) : undefined;
+    const action = `${row.verb} ${named(subject, id)}`;
+    let answer: unknown;
+    try {
+      ({ data: answer } = await keygen(z, bundle, {
+        method: row.method,
+        path: [subject.type, id, ...row.path],
+        body: await row.body?.(z, bundle),
+        action,
+        target: named(subject, id),
+      }));
+    } catch (error) {
+      const failure = keygenFailure(error);
+      if (failure?.status !== 422) throw error;
+      if (row.already && says(failure.message, row.already)) {
+        return recordResult(await readRecord(z, bundle, subject, id), { changed: false });
+      }
+      if (!row.hint) throw error;
+      throw new z.errors.Error(`${failure.message} ${row.hint}`, failure.code, failure.status);
+    }
+    if (before) return recordResult(before);
+    const record =
+      row.read === 'after'
+        ? await readRecord(z, bundle, subject, id)
+        : resourceOf(z, answer, action);
+    return recordResult(record, row.already ? { changed: true } : {});
+  };
+}
+
+function define(row: RecordAction): Create {
+  const subjectField = SUBJECT_FIELDS[row.subject];
+  return {
+    key: row.key,
+    noun: subjectField.label ?? row.subject,
+    display: { label: row.label, description: row.description },
+    operation: {
+      inputFields: [subjectField, ...(row.inputs ?? [])],
+      perform: perform(row),
+      ...recordOutput(SUBJECTS[row.subject].type, row.already ? CHANGED : undefined),
+    },
+  };
+}
+
+export const recordActions: Record<string, Create> = Object.fromEntries(
+  ROWS.map((row) => [row.key, define(row)]),
+);

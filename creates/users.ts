@@ -1,0 +1,45 @@
+import { groupField, metadataAttribute, textAttribute } from './fields';
+import { defineRecordCreate, defineRecordUpdate } from './record-writes';
+
+const names = [
+  textAttribute('first_name', 'First Name', "The user's first name."),
+  textAttribute('last_name', 'Last Name', "The user's last name."),
+];
+
+export const createUser = defineRecordCreate({
+  key: 'create_user',
+  noun: 'User',
+  label: 'Create User',
+  description: 'Creates a user: a customer who can own licenses.',
+  type: 'users',
+  inputs: [
+    textAttribute(
+      'email',
+      'Email',
+      "The user's email address; Keygen allows one user per email (in any letter case).",
+      { required: true },
+    ),
+    ...names,
+    textAttribute(
+      'password',
+      'Password',
+      'Optional password, only for users who sign in through Keygen (for example to activate machines themselves). Leave empty otherwise.',
+      { type: 'password' },
+    ),
+    { field: groupField, relationship: 'group', type: 'groups' },
+    metadataAttribute('user', ''),
+  ],
+});
+
+export const updateUser = defineRecordUpdate({
+  key: 'update_user',
+  noun: 'User',
+  label: 'Update User',
+  description: "Updates a user's email, name or metadata; fields left empty keep their value.",
+  subject: 'user',
+  attributes: [
+    textAttribute('email', 'Email', 'A new email address for the user.'),
+    ...names,
+    metadataAttribute('user', ': merged into what the user has (keys not given keep their value)'),
+  ],
+});

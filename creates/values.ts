@@ -1,0 +1,136 @@
+/**
+ * Reading Zapier input values. Zapier hands over text for most fields (and whatever a mapped
+ * field held), so every reader accepts text and rejects what Keygen would refuse with a message
+ * that names the field.
+ */
+import type { ZObject } from 'zapier-platform-core';
+import { snakeCase } from '../keygen/normalize';
+
+export type Parser = (z: ZObject, value: unknown, label: string) => unknown;
+
+/** Trimmed text; blank counts as "not given" so an empty mapped field never clears a value. */
+export function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const result = String(value).trim();
+  return result === '' ? undefined : result;
+}
+
+export function requireText(z: ZObject, value: unknown, label: string): string {
+  const result = text(value);
+  if (result === undefined) {
+    throw new z.errors.Error(`${label} is required: enter or map a value.`, 'INPUT_MISSING');
+  }
+  return result;
+}
+
+export function integer(z: ZObject, value: unknown, label: string): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  const result = Number(raw);
+  if (!/^[-+]?\d+$/.test(raw) || !Number.isSafeInteger(result)) {
+    throw new z.errors.Error(`${label} must be a whole number, not "${raw}".`, 'INPUT_INVALID');
+  }
+  return result;
+}
+
+const TRUE = new Set(['true', 'yes', '1', 'on']);
+const FALSE = new Set(['false', 'no', '0', 'off']);
+
+export function boolean(z: ZObject, value: unknown, label: string): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const raw = text(value)?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (TRUE.has(raw)) return true;
+  if (FALSE.has(raw)) return false;
+  throw new z.errors.Error(`${label} must be true or false, not "${raw}".`, 'INPUT_INVALID');
+}
+
+/** A list input, or the comma-separated text a trigger's `*_ids` field maps into it. */
+export function list(value: unknown): string[] | undefined {
+  const items = (Array.isArray(value) ? value : [value])
+    .flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]))
+    .map(text)
+    .filter((item): item is string => item !== undefined);
+  return items.length > 0 ? items : undefined;
+}
+
+export function requireList(z: ZObject, value: unknown, label: string): string[] {
+  const items = list(value);
+  if (!items) {
+    throw new z.errors.Error(
+      `${label} is required: pick, enter or map at least one.`,
+      'INPUT_MISSING',
+    );
+  }
+  return items;
+}
+
+/**
+ * One metadata value: valid JSON keeps its JSON type (`3`, `true`, `null`, `{"a":1}`, `"3"` for
+ * the text 3); anything else stays text. Integers beyond 2^53 stay text so ids such as Stripe's
+ * numeric ones are not rounded.
+ */
+export function jsonValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const raw = value.trim();
+  if (raw === '') return value;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === 'number' && /^-?\d+$/.test(raw) && !Number.isSafeInteger(parsed)) {
+      return value;
+    }
+    return parsed;
+  } catch {
+    return value;
+  }
+}
+
+/** A Zapier `dict` field as Keygen metadata; an empty dict counts as "not given". */
+export function metadata(
+  z: ZObject,
+  value: unknown,
+  label: string,
+): Record<string, unknown> | undefined {
+  let source = value;
+  if (typeof source === 'string' && source.trim() !== '') {
+    source = jsonValue(source);
+    if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+      throw new z.errors.Error(
+        `${label} must be key-value pairs (or a JSON object), not "${String(value)}".`,
+        'INPUT_INVALID',
+      );
+    }
+  }
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) return undefined;
+  const entries = Object.entries(source)
+    .map(([key, item]) => [key.trim(), jsonValue(item)] as const)
+    .filter(([key]) => key !== '');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/**
+ * Metadata updates on top of what a record has. Keygen stores keys snake_cased and shows them
+ * camelCased, so `stripe_id` replaces an existing `stripeId` instead of sitting beside it.
+ */
+export function mergeMetadata(
+  current: unknown,
+  updates: Record<string, unknown>,
+): Record<string, unknown> {
+  const replaced = new Set(Object.keys(updates).map(snakeCase));
+  const kept = Object.entries(
+    typeof current === 'object' && current !== null ? current : {},
+  ).filter(([key]) => !replaced.has(snakeCase(key)));
+  return { ...Object.fromEntries(kept), ...updates };
+}
+
+/** Keygen compares emails lower-cased in some routes only (ban and unban do not), so always send them so. */
+export function lowerEmail(value: string): string {
+  return value.includes('@') ? value.toLowerCase() : value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

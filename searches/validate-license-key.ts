@@ -1,0 +1,85 @@
+import type { Bundle, Search, ZObject } from 'zapier-platform-core';
+import { productField } from '../creates/fields';
+import { emptyRecord, recordOutput, recordResult } from '../creates/output';
+import { list, requireText, text } from '../creates/values';
+import { keygen } from '../keygen/client';
+import { metaFields, metaOutputFields, type JsonApiResource } from '../keygen/normalize';
+
+interface Validation {
+  data?: JsonApiResource | null;
+  meta?: Record<string, unknown>;
+}
+
+const VALIDATION = {
+  fields: metaOutputFields('validation'),
+  sample: {
+    validation_valid: true,
+    validation_code: 'VALID',
+    validation_detail: 'is valid',
+    validation_ts: '2026-06-30T19:50:11.456Z',
+  },
+};
+
+/**
+ * Always one result, for a valid key, a key that fails validation and an unknown key alike, so a
+ * Zap branches on Validation Code instead of stopping at "nothing found".
+ */
+async function perform(z: ZObject, bundle: Bundle) {
+  const key = requireText(z, bundle.inputData.key, 'License Key');
+  const scope = Object.fromEntries(
+    Object.entries({
+      fingerprint: text(bundle.inputData.fingerprint),
+      product: text(bundle.inputData.product),
+      entitlements: list(bundle.inputData.entitlements),
+    }).filter(([, value]) => value !== undefined),
+  );
+  const { data } = await keygen<Validation>(z, bundle, {
+    method: 'POST',
+    path: ['licenses', 'actions', 'validate-key'],
+    body: { meta: { key, ...(Object.keys(scope).length > 0 ? { scope } : {}) } },
+    action: 'validate a license key',
+    target: 'license key',
+  });
+  const license = data?.data;
+  const fields = license ? recordResult(license) : { id: null, ...emptyRecord('licenses') };
+  return [{ ...fields, ...metaFields('validation', data?.meta) }];
+}
+
+export const validateLicenseKey: Search = {
+  key: 'validate_license_key',
+  noun: 'License',
+  display: {
+    label: 'Validate License Key',
+    description:
+      'Finds the license of a key and validates it. Always returns one result, also for an unknown key (Validation Code NOT_FOUND, license fields empty), so later steps can branch on Validation Valid or Validation Code.',
+  },
+  operation: {
+    inputFields: [
+      {
+        key: 'key',
+        label: 'License Key',
+        required: true,
+        helpText: 'The license key to validate.',
+      },
+      {
+        key: 'fingerprint',
+        label: 'Fingerprint',
+        helpText:
+          "Optional machine fingerprint: the key is then valid only if that machine is activated for the license (and the policy's machine rules hold).",
+      },
+      {
+        ...productField,
+        helpText: `Optional product the license must belong to. ${productField.helpText}`,
+      },
+      {
+        key: 'entitlements',
+        label: 'Entitlements',
+        list: true,
+        helpText:
+          'Optional entitlement codes (not IDs) the license must have, such as FEATURE_A; one per line or comma-separated.',
+      },
+    ],
+    perform,
+    ...recordOutput('licenses', VALIDATION),
+  },
+};
