@@ -28,18 +28,21 @@ export interface Extra {
   sample: Flat;
 }
 
+/** Builders of outputFields and sample, for `lazyFields`: they are read far less than the app loads. */
 export function recordOutput(
   type: string,
   extra: Extra = { fields: [], sample: {} },
-): { outputFields: OutputField[]; sample: Flat } {
-  const resource = sampleResource(type);
+): { outputFields: () => OutputField[]; sample: () => Flat } {
   return {
-    outputFields: [
+    outputFields: () => [
       { key: 'id', label: 'ID', type: 'string' },
       ...resourceOutputFields(type),
       ...extra.fields,
     ],
-    sample: { id: resource.id, ...flattenResource(resource, SAMPLE_NOW), ...extra.sample },
+    sample: () => {
+      const resource = sampleResource(type);
+      return { id: resource.id, ...flattenResource(resource, SAMPLE_NOW), ...extra.sample };
+    },
   };
 }
 

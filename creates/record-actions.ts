@@ -5,7 +5,7 @@
  * (Keygen deletes it).
  */
 import type { Bundle, Create, ZObject } from 'zapier-platform-core';
-import { keygen } from '../keygen/client';
+import { keygen, type KeygenErrorObject } from '../keygen/client';
 import { SUBJECT_FIELDS, entitlementsField, ownerField, policyField, type Field } from './fields';
 import { CHANGED, recordOutput, recordResult } from './output';
 import {
@@ -18,6 +18,7 @@ import {
   type SubjectName,
 } from './records';
 import { integer, requireList, requireText } from './values';
+import { lazyFields } from '../lazy';
 
 interface RecordAction {
   key: string;
@@ -249,52 +250,37 @@ function entitlementsBody(z: ZObject, bundle: Bundle) {
   return { data: ids.map((id) => ({ type: 'entitlements', id })) };
 }
 
-/** What the client threw for a Keygen error: `z.errors.Error` carries message, code and status as JSON. */
-function keygenFailure(
-  error: unknown,
-): { message: string; code?: string; status?: number } | undefined {
-  if (!(error instanceof Error) || error.name !== 'AppError') return undefined;
-  try {
-    return JSON.parse(error.message);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Keygen's message carries the error's detail and pointer (the client quotes both). */
-const says = (message: string, { detail, pointer }: { detail: string; pointer: string }) =>
-  message.includes(detail) && message.includes(pointer);
-
 function perform(row: RecordAction) {
   const subject = SUBJECTS[row.subject];
+  const already = row.already;
+  // Keygen's 422 for "already in that state" has no code: it is known by its detail and pointer.
+  const accept = already
+    ? (status: number, errors: readonly KeygenErrorObject[]) =>
+        status === 422 &&
+        errors.some((e) => e.detail === already.detail && e.source?.pointer === already.pointer)
+    : undefined;
   return async (z: ZObject, bundle: Bundle) => {
     const id = inputId(z, bundle, row.subject);
     const before = row.read === 'before' ? await readRecord(z, bundle, subject, id) : undefined;
     const action = `${row.verb} ${named(subject, id)}`;
-    let answer: unknown;
-    try {
-      ({ data: answer } = await keygen(z, bundle, {
-        method: row.method,
-        path: [subject.type, id, ...row.path],
-        body: await row.body?.(z, bundle),
-        action,
-        target: named(subject, id),
-      }));
-    } catch (error) {
-      const failure = keygenFailure(error);
-      if (failure?.status !== 422) throw error;
-      if (row.already && says(failure.message, row.already)) {
-        return recordResult(await readRecord(z, bundle, subject, id), { changed: false });
-      }
-      if (!row.hint) throw error;
-      throw new z.errors.Error(`${failure.message} ${row.hint}`, failure.code, failure.status);
+    const answer = await keygen(z, bundle, {
+      method: row.method,
+      path: [subject.type, id, ...row.path],
+      body: await row.body?.(z, bundle),
+      action,
+      target: named(subject, id),
+      accept,
+      hint: row.hint,
+    });
+    if (answer.errors) {
+      return recordResult(await readRecord(z, bundle, subject, id), { changed: false });
     }
     if (before) return recordResult(before);
     const record =
       row.read === 'after'
         ? await readRecord(z, bundle, subject, id)
-        : resourceOf(z, answer, action);
-    return recordResult(record, row.already ? { changed: true } : {});
+        : resourceOf(z, answer.data, action);
+    return recordResult(record, already ? { changed: true } : {});
   };
 }
 
@@ -304,11 +290,13 @@ function define(row: RecordAction): Create {
     key: row.key,
     noun: subjectField.label ?? row.subject,
     display: { label: row.label, description: row.description },
-    operation: {
-      inputFields: [subjectField, ...(row.inputs ?? [])],
-      perform: perform(row),
-      ...recordOutput(SUBJECTS[row.subject].type, row.already ? CHANGED : undefined),
-    },
+    operation: lazyFields(
+      {
+        inputFields: [subjectField, ...(row.inputs ?? [])],
+        perform: perform(row),
+      },
+      recordOutput(SUBJECTS[row.subject].type, row.already ? CHANGED : undefined),
+    ),
   };
 }
 

@@ -15,6 +15,7 @@ import {
 import { recordOutput, recordResult, type Extra } from './output';
 import { SUBJECTS, inputId, named, readRecord, resourceOf, type SubjectName } from './records';
 import { mergeMetadata } from './values';
+import { lazyFields } from '../lazy';
 
 interface Described {
   key: string;
@@ -67,14 +68,16 @@ export function defineRecordCreate(spec: RecordCreate): Create {
     key: spec.key,
     noun: spec.noun,
     display: { label: spec.label, description: spec.description },
-    operation: {
-      inputFields: [
-        ...(spec.parent ? [SUBJECT_FIELDS[spec.parent]] : []),
-        ...spec.inputs.map((input) => input.field),
-      ],
-      perform,
-      ...recordOutput(spec.type, spec.output),
-    },
+    operation: lazyFields(
+      {
+        inputFields: [
+          ...(spec.parent ? [SUBJECT_FIELDS[spec.parent]] : []),
+          ...spec.inputs.map((input) => input.field),
+        ],
+        perform,
+      },
+      recordOutput(spec.type, spec.output),
+    ),
   };
 }
 
@@ -111,10 +114,12 @@ export function defineRecordUpdate(spec: RecordUpdate): Create {
     key: spec.key,
     noun: spec.noun,
     display: { label: spec.label, description: spec.description },
-    operation: {
-      inputFields: [SUBJECT_FIELDS[spec.subject], ...spec.attributes.map((input) => input.field)],
-      perform,
-      ...recordOutput(subject.type),
-    },
+    operation: lazyFields(
+      {
+        inputFields: [SUBJECT_FIELDS[spec.subject], ...spec.attributes.map((input) => input.field)],
+        perform,
+      },
+      recordOutput(subject.type),
+    ),
   };
 }

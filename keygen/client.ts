@@ -26,14 +26,23 @@ export interface KeygenCall {
   target: string;
   /** Answer a 404 (or 410) with its status instead of an error: searches, unsubscribe. */
   allowNotFound?: boolean;
+  /**
+   * Keygen errors that mean success for this call (suspending a suspended license): answered with
+   * the status and errors instead of thrown.
+   */
+  accept?: (status: number, errors: readonly KeygenErrorObject[]) => boolean;
+  /** Added to a 4xx message whose errors don't say what to do (renew's empty 422). */
+  hint?: string;
 }
 
 export interface KeygenResponse<T> {
   status: number;
   data: T | undefined;
+  /** Keygen's errors, for an answer `accept` took as success. */
+  errors?: readonly KeygenErrorObject[];
 }
 
-interface KeygenErrorObject {
+export interface KeygenErrorObject {
   title?: string;
   detail?: string;
   code?: string;
@@ -231,6 +240,7 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
     if (status === 429) throw throttled(z, call, response, errors);
     throw badAnswer(z, call, response, errors);
   }
+  if (call.accept?.(status, errors)) return { status, data: undefined, errors };
   const said = describeKeygenErrors(errors);
   const code = errors.find((e) => e.code)?.code;
   switch (status) {
@@ -254,7 +264,7 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
       throw throttled(z, call, response, errors);
     default:
       throw new z.errors.Error(
-        `Keygen could not ${call.action}. Keygen said: ${said || `HTTP ${status}`}.`,
+        `Keygen could not ${call.action}. Keygen said: ${said || `HTTP ${status}`}.${call.hint ? ` ${call.hint}` : ''}`,
         code ?? `HTTP_${status}`,
         status,
       );

@@ -6,6 +6,7 @@ import type { Bundle, Search, ZObject } from 'zapier-platform-core';
 import type { Field } from '../creates/fields';
 import { recordOutput, recordResult } from '../creates/output';
 import type { JsonApiResource } from '../keygen/normalize';
+import { lazyFields } from '../lazy';
 
 export interface RecordSearch {
   key: string;
@@ -22,12 +23,14 @@ export function defineRecordSearch(spec: RecordSearch): Search {
     key: spec.key,
     noun: spec.noun,
     display: { label: spec.label, description: spec.description },
-    operation: {
-      inputFields: spec.inputFields,
-      perform: async (z: ZObject, bundle: Bundle) =>
-        (await spec.find(z, bundle)).map((resource) => recordResult(resource)),
-      ...recordOutput(spec.type),
-    },
+    operation: lazyFields(
+      {
+        inputFields: spec.inputFields,
+        perform: async (z: ZObject, bundle: Bundle) =>
+          (await spec.find(z, bundle)).map((resource) => recordResult(resource)),
+      },
+      recordOutput(spec.type),
+    ),
   };
 }
 

@@ -4,6 +4,7 @@ import { emptyRecord, recordOutput, recordResult } from '../creates/output';
 import { list, requireText, text } from '../creates/values';
 import { keygen } from '../keygen/client';
 import { metaFields, metaOutputFields, type JsonApiResource } from '../keygen/normalize';
+import { lazyFields } from '../lazy';
 
 interface Validation {
   data?: JsonApiResource | null;
@@ -53,33 +54,35 @@ export const validateLicenseKey: Search = {
     description:
       'Finds the license of a key and validates it. Always returns one result, also for an unknown key (Validation Code NOT_FOUND, license fields empty), so later steps can branch on Validation Valid or Validation Code.',
   },
-  operation: {
-    inputFields: [
-      {
-        key: 'key',
-        label: 'License Key',
-        required: true,
-        helpText: 'The license key to validate.',
-      },
-      {
-        key: 'fingerprint',
-        label: 'Fingerprint',
-        helpText:
-          "Optional machine fingerprint: the key is then valid only if that machine is activated for the license (and the policy's machine rules hold).",
-      },
-      {
-        ...productField,
-        helpText: `Optional product the license must belong to. ${productField.helpText}`,
-      },
-      {
-        key: 'entitlements',
-        label: 'Entitlements',
-        list: true,
-        helpText:
-          'Optional entitlement codes (not IDs) the license must have, such as FEATURE_A; one per line or comma-separated.',
-      },
-    ],
-    perform,
-    ...recordOutput('licenses', VALIDATION),
-  },
+  operation: lazyFields(
+    {
+      inputFields: [
+        {
+          key: 'key',
+          label: 'License Key',
+          required: true,
+          helpText: 'The license key to validate.',
+        },
+        {
+          key: 'fingerprint',
+          label: 'Fingerprint',
+          helpText:
+            "Optional machine fingerprint: the key is then valid only if that machine is activated for the license (and the policy's machine rules hold).",
+        },
+        {
+          ...productField,
+          helpText: `Optional product the license must belong to. ${productField.helpText}`,
+        },
+        {
+          key: 'entitlements',
+          label: 'Entitlements',
+          list: true,
+          helpText:
+            'Optional entitlement codes (not IDs) the license must have, such as FEATURE_A; one per line or comma-separated.',
+        },
+      ],
+      perform,
+    },
+    recordOutput('licenses', VALIDATION),
+  ),
 };
