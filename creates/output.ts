@@ -4,12 +4,13 @@
  */
 import {
   flattenResource,
+  nounOf,
   resourceOutputFields,
-  sampleResource,
   type Flat,
   type JsonApiResource,
   type OutputField,
 } from '../keygen/normalize';
+import { sampleRecord } from '../keygen/samples';
 
 export function recordResult(resource: JsonApiResource, extra: Flat = {}): Flat {
   return { id: resource.id, ...flattenResource(resource), ...extra };
@@ -20,15 +21,12 @@ export function emptyRecord(type: string): Flat {
   return Object.fromEntries(resourceOutputFields(type).map((field) => [field.key, null]));
 }
 
-// Fixed so a sample's computed fields (days until expiry) don't drift with the day the app loads.
-const SAMPLE_NOW = Date.parse('2026-06-30T19:50:11.456Z');
-
 export interface Extra {
   fields: OutputField[];
   sample: Flat;
 }
 
-/** Builders of outputFields and sample, for `lazyFields`: they are read far less than the app loads. */
+/** Builders of outputFields and sample, for `lazyFields` (see lazy.ts). */
 export function recordOutput(
   type: string,
   extra: Extra = { fields: [], sample: {} },
@@ -40,8 +38,8 @@ export function recordOutput(
       ...extra.fields,
     ],
     sample: () => {
-      const resource = sampleResource(type);
-      return { id: resource.id, ...flattenResource(resource, SAMPLE_NOW), ...extra.sample };
+      const record = sampleRecord(type);
+      return { id: record[`${nounOf(type)}_id`], ...record, ...extra.sample };
     },
   };
 }

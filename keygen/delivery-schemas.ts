@@ -23,7 +23,6 @@ export const payloadDocument = z.looseObject({
 
 export const accountKeys = z.object({
   data: z.object({
-    id: z.string(),
     meta: z.object({
       keys: z.object({
         ed25519: optionalText,

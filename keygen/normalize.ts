@@ -84,20 +84,20 @@ const TYPE_CODES: Record<string, { type: FieldType; list?: boolean }> = {
   l: { type: 'string', list: true },
 };
 
-interface AttributeSpec {
+export interface AttributeSpec {
   path: readonly string[];
   suffix: string;
   label: string;
   type: FieldType;
   list?: boolean;
 }
-interface RelationshipSpec {
+export interface RelationshipSpec {
   name: string;
   suffix: string;
   label: string;
   withType: boolean;
 }
-interface ResourceSpec {
+export interface ResourceSpec {
   type: string;
   noun: string;
   nounLabel: string;
@@ -181,7 +181,7 @@ function parseSpec(type: string, text: string): ResourceSpec {
 const specs = new Map<string, ResourceSpec>();
 
 /** The spec of a resource type; a type Keygen adds later gets an empty one (its values still flow). */
-function specOf(type: string): ResourceSpec {
+export function specOf(type: string): ResourceSpec {
   let spec = specs.get(type);
   if (!spec) {
     spec = parseSpec(type, own(TABLE, type) ?? '');
@@ -284,8 +284,23 @@ export function flattenResource(resource: JsonApiResource, now: number = Date.no
   return out;
 }
 
-/** The outputFields describing `flattenResource` for a type (metadata keys vary, so they are not listed). */
-export function resourceOutputFields(type: string): OutputField[] {
+const outputFieldCache = new Map<string, readonly OutputField[]>();
+
+/**
+ * The outputFields describing `flattenResource` for a type (metadata keys vary, so they are not
+ * listed). One frozen array per type, shared by every trigger, action and search of that type:
+ * Zapier deep-copies the app definition on every invocation, and a shared object is copied once.
+ */
+export function resourceOutputFields(type: string): readonly OutputField[] {
+  let fields = outputFieldCache.get(type);
+  if (!fields) {
+    fields = Object.freeze(buildResourceOutputFields(type).map((f) => Object.freeze(f)));
+    outputFieldCache.set(type, fields);
+  }
+  return fields;
+}
+
+function buildResourceOutputFields(type: string): OutputField[] {
   const spec = specOf(type);
   const p = spec.noun;
   const fields: OutputField[] = [{ key: `${p}_id`, label: `${spec.nounLabel} ID`, type: 'string' }];
@@ -368,67 +383,13 @@ export function listOutputFields(type: string): OutputField[] {
       label: `${spec.nounLabel} ${titleCase(snakeCase(rel.name))} IDs`,
       type: 'string',
     })),
-    { key: `${p}s`, label: `${spec.nounLabel}s`, list: true, children: resourceOutputFields(type) },
+    {
+      key: `${p}s`,
+      label: `${spec.nounLabel}s`,
+      list: true,
+      children: [...resourceOutputFields(type)],
+    },
   ];
-}
-
-const SAMPLE_DATE = '2026-06-30T19:50:11.456Z';
-const SAMPLE_VALUES: Record<string, unknown> = {
-  'licenses.name': 'Pro License (ACME Inc.)',
-  'licenses.key': '4A5E1C-9F02B7-D3E6A1-0C7B5F-8E21D4-V3',
-  'licenses.expiry': '2027-06-30T19:50:11.456Z',
-  'licenses.status': 'ACTIVE',
-  'licenses.scheme': 'ED25519_SIGN',
-  'machines.fingerprint': '4f:1a:9c:2e:7b:d0',
-  'machines.heartbeatStatus': 'ALIVE',
-  'machines.ip': '203.0.113.7',
-  'machines.platform': 'macOS',
-  'users.email': 'jane@example.com',
-  'users.fullName': 'Jane Doe',
-  'users.firstName': 'Jane',
-  'users.lastName': 'Doe',
-  'users.status': 'ACTIVE',
-  'users.role': 'user',
-  'tokens.kind': 'license-token',
-  'releases.version': '2.4.1',
-  'releases.status': 'PUBLISHED',
-  'artifacts.filename': 'app-2.4.1.dmg',
-};
-
-/** A synthetic resource of a type with a plausible value for every field in its table. */
-export function sampleResource(type: string): JsonApiResource {
-  const spec = specOf(type);
-  const attributes: Record<string, unknown> = {};
-  for (const a of spec.attributes) {
-    const fixed = SAMPLE_VALUES[`${type}.${a.path.join('.')}`];
-    const value =
-      fixed ??
-      {
-        string: `${spec.nounLabel} ${a.label}`.replace(/ /g, '-').toLowerCase(),
-        datetime: SAMPLE_DATE,
-        integer: 1,
-        number: 1,
-        boolean: false,
-      }[a.type];
-    let target = attributes;
-    for (const part of a.path.slice(0, -1)) {
-      target = (target[part] ??= {}) as Record<string, unknown>;
-    }
-    target[a.path[a.path.length - 1]] = a.list ? [value] : value;
-  }
-  const relationships: NonNullable<JsonApiResource['relationships']> = {};
-  for (const rel of spec.relationships) {
-    relationships[rel.name] = {
-      data: { type: `${rel.name}s`, id: `${rel.name}-0000-4000-8000-000000000001` },
-    };
-  }
-  for (const rel of spec.counts) relationships[rel.name] = { meta: { count: 1 } };
-  return {
-    id: `${spec.noun}-0000-4000-8000-000000000001`.replace(/_/g, '-'),
-    type,
-    attributes,
-    relationships,
-  };
 }
 
 /** A webhook event as delivered (`body.data`) or listed by `GET /webhook-events`. */

@@ -9,14 +9,13 @@ import {
   knownResourceTypes,
   nounOf,
   resourceOutputFields,
-  sampleResource,
   type Flat,
   type JsonApiResource,
   type OutputField,
   type ParsedPayload,
   type WebhookEventResource,
 } from '../keygen/normalize';
-import { sampleEvent } from '../triggers/hook';
+import { sampleEvent, sampleResource } from '../keygen/samples';
 import { deliveryFixtures, fixture, type DeliveryFixture } from './helpers/fixtures';
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { readDelivery } from '../keygen/delivery';
 import { EVENTS, findEvent } from '../keygen/events';
 import { flattenEvent, resourceOutputFields } from '../keygen/normalize';
-import { sampleEvent, type Subscription } from '../triggers/hook';
+import { sampleEvent } from '../keygen/samples';
+import type { Subscription } from '../triggers/hook';
 import { App, appTester, at, authData, keygenApi, JSON_API } from './helpers/app';
 import { deliveryFixtures, fixture } from './helpers/fixtures';
 import { makeAccountKeys, signDelivery } from './helpers/keygen-signer';
@@ -170,6 +171,55 @@ describe('performSubscribe', () => {
     expect(result.events).toEqual(subscriptions);
   });
 
+  it.each([
+    ['no keys at all', { data: { id: ACCOUNT_UUID, type: 'accounts', meta: {} } }],
+    ['no ed25519 key', { data: { meta: { keys: { ...keys.meta, ed25519: null } } } }],
+  ])('refuses to subscribe when the account answer has %s', async (_what, body) => {
+    keygenApi().get(at('')).reply(200, body, JSON_API);
+    const error = await appTester(op('license_created').performSubscribe, {
+      authData,
+      targetUrl: TARGET,
+    }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(JSON.parse((error as Error).message)).toMatchObject({ code: 'NO_VERIFY_KEYS' });
+  });
+
+  it('subscribes with an account answer that carries only data.meta.keys', async () => {
+    keygenApi()
+      .get(at(''))
+      .reply(200, { data: { meta: { keys: keys.meta } } }, JSON_API)
+      .post(at('/webhook-endpoints'))
+      .reply(201, { data: { id: 'endpoint-2', type: 'webhook-endpoints' } }, JSON_API);
+    const result = (await appTester(op('license_created').performSubscribe, {
+      authData,
+      targetUrl: TARGET,
+    })) as Subscription;
+    expect(result.keys).toEqual(keys.meta);
+  });
+
+  it('what subscribe returns is all perform needs: a signed delivery then verifies', async () => {
+    keygenApi()
+      .get(at(''))
+      .reply(200, account, JSON_API)
+      .post(at('/webhook-endpoints'))
+      .reply(201, { data: { id: 'endpoint-3', type: 'webhook-endpoints' } }, JSON_API);
+    const subscribeData = (await appTester(op('license_created').performSubscribe, {
+      authData,
+      targetUrl: TARGET,
+    })) as Subscription;
+    const f = fixture('license-created');
+    const [result] = (await receive(
+      'license_created',
+      JSON.parse(JSON.stringify(subscribeData)),
+      delivery(f.body),
+    )) as Record<string, unknown>[];
+    expect(result.license_key).toBe('4A5E1C-9F02B7-D3E6A1-0C7B5F-8E21D4-V3');
+    const other = delivery(f.body, { url: 'https://hooks.zapier.com/hooks/standard/1/other/' });
+    expect(await halted(receive('license_created', subscribeData, other))).toMatch(
+      /signature does not match/,
+    );
+  });
+
   it('creates no endpoint when the token may not read the account keys', async () => {
     keygenApi()
       .get(at(''))
@@ -308,13 +358,17 @@ describe('perform (a live delivery)', () => {
     it('no signature', async () => {
       const raw = delivery(f.body);
       delete (raw.headers as Record<string, string>)['Http-Keygen-Signature'];
-      expect(await halted(receive('license_created', sub, raw))).toMatch(/signature/i);
+      expect(await halted(receive('license_created', sub, raw))).toMatch(
+        /no Keygen-Signature header/,
+      );
     });
 
     it('a body altered after signing (digest)', async () => {
       const raw = delivery(f.body);
       raw.content = f.body.replace('Pro License', 'Free License');
-      expect(await halted(receive('license_created', sub, raw))).toMatch(/digest/i);
+      expect(await halted(receive('license_created', sub, raw))).toMatch(
+        /Digest header does not match/,
+      );
     });
 
     it('a digest and body both replaced (bad signature)', async () => {
@@ -324,27 +378,35 @@ describe('perform (a live delivery)', () => {
       raw.content = forged;
       raw.headers['Http-Digest'] = honest.headers['Http-Digest'];
       raw.headers['Http-Keygen-Digest'] = honest.headers['Http-Keygen-Digest'];
-      expect(await halted(receive('license_created', sub, raw))).toMatch(/signature/i);
+      expect(await halted(receive('license_created', sub, raw))).toMatch(
+        /signature does not match/,
+      );
     });
 
     it("another account's key", async () => {
       const raw = delivery(f.body, { signer: stranger });
-      expect(await halted(receive('license_created', sub, raw))).toMatch(/signature/i);
+      expect(await halted(receive('license_created', sub, raw))).toMatch(
+        /signature does not match/,
+      );
     });
 
     it('signed for another endpoint URL (replayed from another Zap)', async () => {
       const raw = delivery(f.body, { url: 'https://hooks.zapier.com/hooks/standard/1/other/' });
-      expect(await halted(receive('license_created', sub, raw))).toMatch(/URL/);
+      expect(await halted(receive('license_created', sub, raw))).toMatch(
+        /signature does not match .* endpoint URL/,
+      );
     });
 
     it('a Date 16 minutes old (stale)', async () => {
       const raw = delivery(f.body, { date: new Date(Date.now() - 16 * 60_000) });
-      expect(await halted(receive('license_created', sub, raw))).toMatch(/old|stale/i);
+      expect(await halted(receive('license_created', sub, raw))).toMatch(
+        /is 16m( \d+s)? old; deliveries are accepted for 15m/,
+      );
     });
 
     it('a Date 6 minutes ahead', async () => {
       const raw = delivery(f.body, { date: new Date(Date.now() + 6 * 60_000) });
-      expect(await halted(receive('license_created', sub, raw))).toMatch(/future|ahead/i);
+      expect(await halted(receive('license_created', sub, raw))).toMatch(/in the future/);
     });
 
     it('a Zap without subscription data', async () => {
@@ -387,6 +449,30 @@ describe('perform (a live delivery)', () => {
     expect(await run(JSON.stringify(another))).toHaveLength(1);
   });
 
+  it('still delivers when z.cache fails (duplicate suppression is best effort)', async () => {
+    const f = fixture('license-created');
+    const perform = op('license_created').perform;
+    const brokenCache = (z: ZObject, bundle: Bundle) => {
+      const failing = {
+        ...z,
+        cache: {
+          get: () => Promise.reject(new Error('cache RPC down')),
+          set: () => Promise.reject(new Error('cache RPC down')),
+          delete: () => Promise.resolve(false),
+        },
+        console: { ...z.console, warn: () => undefined },
+      } as unknown as ZObject;
+      return perform(failing, bundle);
+    };
+    const result = await appTester(brokenCache, {
+      authData,
+      subscribeData: subscription(['license.created']),
+      rawRequest: delivery(f.body),
+      cleanedRequest: {},
+    } as never);
+    expect(result).toHaveLength(1);
+  });
+
   it('returns [] for an event the trigger did not subscribe to, and for an endpoint ping', async () => {
     const sub = subscription(['license.created']);
     expect(await receive('license_created', sub, delivery(bodyFor('license.updated')))).toEqual([]);
@@ -421,7 +507,7 @@ describe('performList', () => {
     const item = listed('license-suspended');
     keygenApi()
       .get(at('/webhook-events'))
-      .query({ 'events[]': 'license.suspended', 'page[size]': '10', 'page[number]': '1' })
+      .query({ 'events[]': 'license.suspended' })
       .reply(200, { data: [item], links: { next: null } }, JSON_API);
     const result = (await appTester(op('license_suspended').performList, { authData })) as Record<
       string,
@@ -437,7 +523,6 @@ describe('performList', () => {
   it('lists every event for new_event without a filter', async () => {
     keygenApi()
       .get(at('/webhook-events'))
-      .query({ 'page[size]': '10', 'page[number]': '1' })
       .reply(
         200,
         { data: [listed('machine-heartbeat-dead'), listed('user-password-reset')] },
@@ -458,6 +543,38 @@ describe('performList', () => {
       .reply(200, { data: [], links: { next: null } }, JSON_API);
     const result = await appTester(op('user_password_reset').performList, { authData });
     expect(result).toEqual([op('user_password_reset').sample]);
+  });
+
+  it("new_event with no events falls back to the first chosen event's sample", async () => {
+    keygenApi().get(at('/webhook-events')).query(true).reply(200, { data: [] }, JSON_API);
+    const [result] = (await appTester(op('new_event').performList, {
+      authData,
+      inputData: { events: ['machine.heartbeat.dead'] },
+    })) as Record<string, unknown>[];
+    expect(result.event).toBe('machine.heartbeat.dead');
+    expect(result.machine_fingerprint).toEqual(expect.any(String));
+    expect(result).not.toHaveProperty('license_key');
+  });
+
+  it('skips an unreadable event and an answer whose data is not a list', async () => {
+    const good = listed('license-suspended');
+    const broken = { ...good, id: 'broken', attributes: { ...good.attributes, payload: '{oops' } };
+    keygenApi()
+      .get(at('/webhook-events'))
+      .query(true)
+      .reply(200, { data: [broken, good] }, JSON_API);
+    const result = (await appTester(op('license_suspended').performList, {
+      authData,
+    })) as Record<string, unknown>[];
+    expect(result.map((r) => r.id)).toEqual([good.id]);
+
+    keygenApi()
+      .get(at('/webhook-events'))
+      .query(true)
+      .reply(200, { data: { not: 'a list' } }, JSON_API);
+    await expect(appTester(op('license_suspended').performList, { authData })).resolves.toEqual([
+      op('license_suspended').sample,
+    ]);
   });
 });
 

@@ -1,12 +1,8 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { keygenList } from '../keygen/client';
+import { sampleRecord } from '../keygen/samples';
 import { lazyFields } from '../lazy';
-import {
-  flattenResource,
-  resourceOutputFields,
-  sampleResource,
-  type JsonApiResource,
-} from '../keygen/normalize';
+import { flattenResource, resourceOutputFields, type JsonApiResource } from '../keygen/normalize';
 
 const MIN_DAYS = 1;
 const MAX_DAYS = 365;
@@ -92,7 +88,10 @@ export const licenseExpiringWithin = {
         { key: 'id', label: 'License and Expiry ID', type: 'string' as const },
         ...resourceOutputFields('licenses'),
       ],
-      sample: () => withDedupeId(sampleResource('licenses')),
+      sample: () => {
+        const license = sampleRecord('licenses');
+        return { id: `${license.license_id}:${license.license_expiry}`, ...license };
+      },
     },
   ),
 };

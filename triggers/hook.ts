@@ -2,15 +2,9 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { KEYGEN_API_VERSION, keygen, resourceDocument } from '../keygen/client';
 import { DeliveryError, readAccountKeys, readDelivery, readWebhookEvent } from '../keygen/delivery';
 import { findEvent, type KeygenEvent } from '../keygen/events';
-import {
-  eventOutputFields,
-  flattenEvent,
-  sampleResource,
-  type Flat,
-  type OutputField,
-  type PayloadShape,
-} from '../keygen/normalize';
+import { eventOutputFields, flattenEvent, type Flat, type OutputField } from '../keygen/normalize';
 import { lazyFields } from '../lazy';
+import { sampleEvent } from '../keygen/samples';
 import { SignatureError, verifyDelivery, type VerifyKeys } from '../keygen/signature';
 
 /** What performSubscribe hands to every later delivery of the Zap. */
@@ -23,7 +17,6 @@ export interface Subscription {
 
 /** Keygen retries for up to ~60 hours; keep processed tokens somewhat longer. */
 const SEEN_TTL_SECONDS = 4 * 24 * 60 * 60;
-const LIST_PAGE_SIZE = 10;
 const EVERY_EVENT = '*';
 
 /** The Zap's subscription; `events` falls back to the trigger's own (what it subscribed to). */
@@ -51,6 +44,13 @@ export async function subscribe(
     keys = readAccountKeys(account.data);
   } catch (error) {
     throw new z.errors.Error((error as Error).message, 'NO_VERIFY_KEYS');
+  }
+  // The endpoint is created for ed25519: without that key no delivery could ever be verified.
+  if (!keys.ed25519) {
+    throw new z.errors.Error(
+      "Keygen's account answer has no ed25519 verify key, so deliveries could not be verified. Check that the token may read the account.",
+      'NO_VERIFY_KEYS',
+    );
   }
   const created = await keygen<{ data: { id: string } }>(z, bundle, {
     method: 'POST',
@@ -103,10 +103,6 @@ function isStray(type: string, subscription: Subscription): boolean {
   return !subscription.events.includes(type);
 }
 
-function shapeOf(type: string): PayloadShape | undefined {
-  return findEvent(type);
-}
-
 /** One live delivery: verify, drop strays and repeats, flatten. */
 export async function receive(z: ZObject, bundle: Bundle, events: string[]): Promise<Flat[]> {
   const subscription = subscriptionOf(bundle, events);
@@ -143,7 +139,7 @@ export async function receive(z: ZObject, bundle: Bundle, events: string[]): Pro
   if (isStray(type, subscription)) return [];
   const token = event.meta?.idempotencyToken;
   if (token && (await seenBefore(z, `keygen:delivery:${subscription.id}:${token}`))) return [];
-  return [flattenEvent(event, payload, shapeOf(type))];
+  return [flattenEvent(event, payload, findEvent(type))];
 }
 
 /** Recent real events of these types, flattened like live deliveries; the sample when there are none. */
@@ -155,49 +151,23 @@ export async function recentEvents(
 ): Promise<Flat[]> {
   const response = await keygen<{ data?: unknown[] }>(z, bundle, {
     path: ['webhook-events'],
-    query: {
-      events: events.includes(EVERY_EVENT) ? undefined : events,
-      'page[size]': LIST_PAGE_SIZE,
-      'page[number]': 1,
-    },
+    // Keygen answers with the 10 newest by default, which is what the editor shows.
+    query: { events: events.includes(EVERY_EVENT) ? undefined : events },
     action: `list recent ${events.join(', ')} events`,
     target: 'webhook events',
   });
   const results: Flat[] = [];
-  for (const item of response.data?.data ?? []) {
+  const items = response.data?.data;
+  for (const item of Array.isArray(items) ? items : []) {
     try {
       const { event, payload } = readWebhookEvent(item);
-      results.push(flattenEvent(event, payload, shapeOf(event.attributes.event)));
+      results.push(flattenEvent(event, payload, findEvent(event.attributes.event)));
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
       z.console.warn(`Skipped an unreadable webhook event: ${error.message}`);
     }
   }
   return results.length > 0 ? results : [sample];
-}
-
-const SAMPLE_CREATED = '2026-06-30T19:50:11.789Z';
-
-/** A sample built from the field table, so its keys are exactly the trigger's outputFields. */
-export function sampleEvent(type: string, shape: PayloadShape): Flat {
-  const resource = sampleResource(shape.resource);
-  const meta = {
-    validation: { ts: SAMPLE_CREATED, valid: true, detail: 'is valid', code: 'VALID' },
-    'password-reset': { passwordResetToken: 'c5f0e7a1b2d34c8e9f6a7b8c9d0e1f2a' },
-    upgrade: { current: '2.4.0', next: '2.4.1' },
-    proof: { proof: 'proof-data.signature' },
-  };
-  return flattenEvent(
-    {
-      id: '0b5f4f58-0d53-4b0a-8d7a-9f3a1c0e6a01',
-      attributes: { event: type, apiVersion: KEYGEN_API_VERSION, created: SAMPLE_CREATED },
-      meta: {
-        idempotencyToken: 'd2f8a6c1e0b94f7a8c3d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5av3',
-      },
-    },
-    { data: shape.list ? [resource] : resource, meta: shape.meta ? meta[shape.meta] : undefined },
-    shape,
-  );
 }
 
 export interface HookTriggerSpec {
@@ -221,8 +191,13 @@ export function hookTrigger(spec: HookTriggerSpec) {
       performSubscribe: (z: ZObject, bundle: Bundle) => subscribe(z, bundle, spec.events(bundle)),
       performUnsubscribe: unsubscribe,
       perform: (z: ZObject, bundle: Bundle) => receive(z, bundle, spec.events(bundle)),
-      performList: (z: ZObject, bundle: Bundle) =>
-        recentEvents(z, bundle, spec.events(bundle), operation.sample),
+      performList: (z: ZObject, bundle: Bundle) => {
+        const events = spec.events(bundle);
+        // new_event falls back to the sample of the first event chosen, not a license's.
+        const first = findEvent(events[0]);
+        const sample = first ? sampleEvent(first.type, first) : operation.sample;
+        return recentEvents(z, bundle, events, sample);
+      },
     },
     { outputFields: spec.outputFields, sample: spec.sample },
   );

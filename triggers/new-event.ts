@@ -1,7 +1,8 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { EVENTS, findEvent } from '../keygen/events';
 import { EVENT_FIELDS, eventOutputFields, type OutputField } from '../keygen/normalize';
-import { hookTrigger, sampleEvent } from './hook';
+import { sampleEvent } from '../keygen/samples';
+import { hookTrigger } from './hook';
 
 /** The chosen event types; none chosen means every event, which Keygen spells `["*"]`. */
 function chosenEvents(bundle: Bundle): string[] {
