@@ -1,6 +1,7 @@
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { App, JSON_API, TOKEN, appTester, at, authData, keygenApi } from './helpers/app';
+import { appError, failure } from './helpers/errors';
 
 type AuthData = Record<string, string>;
 type Whoami = { id: string; type: string; bearer: string; account: string };
@@ -14,20 +15,6 @@ const connectionLabel = App.authentication.connectionLabel as (
 const runTest = (auth: AuthData = authData) => appTester(testAuth, { authData: auth });
 const label = (result: Whoami, auth: AuthData = authData) =>
   appTester(connectionLabel, { inputData: result, authData: auth });
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
-function appError(error: Error): { message: string; code: string; status?: number } {
-  expect(error.name).toBe('AppError');
-  return JSON.parse(error.message);
-}
 
 const HEADERS = {
   authorization: `Bearer ${TOKEN}`,

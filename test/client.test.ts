@@ -12,6 +12,7 @@ import {
   type KeygenCall,
 } from '../keygen/client';
 import { ACCOUNT, JSON_API, TOKEN, appTester, at, authData, keygenApi } from './helpers/app';
+import { appError, failure, throttled } from './helpers/errors';
 
 type AuthData = Record<string, string>;
 
@@ -48,27 +49,6 @@ function runList<R = unknown>(
   return appTester((z: ZObject, bundle: Bundle) => keygenList<R>(z, bundle, call, options), {
     authData: auth,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
-/** core's AppError (z.errors.Error) carries `{message, code, status}` as JSON in `.message`. */
-function appError(error: Error): { message: string; code: string; status?: number } {
-  expect(error.name).toBe('AppError');
-  return JSON.parse(error.message);
-}
-
-/** core's ThrottledError carries `{message, delay}` as JSON in `.message`. */
-function throttled(error: Error): { message: string; delay: number } {
-  expect(error.name).toBe('ThrottledError');
-  return JSON.parse(error.message);
 }
 
 /** Requests that reached nock without an interceptor (there must be none when input is refused). */

@@ -1,6 +1,7 @@
 import type nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { App, appTester, at, authData, keygenApi, TOKEN } from './helpers/app';
+import { caught } from './helpers/errors';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
 const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
@@ -35,25 +36,6 @@ const answer = (attributes: Record<string, unknown> = {}) => ({ data: license(at
 
 /** nock body matcher for a request without a body. */
 const NO_BODY = (body: unknown) => body === '';
-
-/** The parsed message of a `z.errors.Error` (its message is JSON with message, code, status). */
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; text: string; json: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    let json: Record<string, unknown> = {};
-    try {
-      json = JSON.parse(message);
-    } catch {
-      // not JSON: a plain error
-    }
-    return { name, text: message, json };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const unprocessable = (detail: string, extra: Record<string, unknown> = {}) => ({
   errors: [
@@ -203,7 +185,7 @@ describe('idempotent suspend and reinstate', () => {
           },
         ],
       });
-    const error = await failure(run('suspend_license', { license: LICENSE_ID }));
+    const error = await caught(run('suspend_license', { license: LICENSE_ID }));
     expect(error.json.message).toContain(
       'Unprocessable resource: is not allowed (code LICENSE_NOT_ALLOWED)',
     );
@@ -214,7 +196,7 @@ describe('idempotent suspend and reinstate', () => {
     keygenApi()
       .post(at(`/licenses/${LICENSE_ID}/actions/suspend`))
       .reply(422, unprocessable('is not suspended'));
-    const error = await failure(run('suspend_license', { license: LICENSE_ID }));
+    const error = await caught(run('suspend_license', { license: LICENSE_ID }));
     expect(error.json.status).toBe(422);
   });
 });
@@ -247,7 +229,7 @@ describe('actions that return the license as it was', () => {
           },
         ],
       });
-    const error = await failure(run('delete_license', { license: 'missing' }));
+    const error = await caught(run('delete_license', { license: 'missing' }));
     expect(error.json.message).toContain('Keygen found no license "missing"');
     expect(error.json.message).toContain("The requested license 'missing' was not found");
     expect(error.json.code).toBe('NOT_FOUND');
@@ -289,7 +271,7 @@ describe('entitlements', () => {
   });
 
   it('requires at least one entitlement, without calling Keygen', async () => {
-    const error = await failure(
+    const error = await caught(
       run('attach_license_entitlements', { license: LICENSE_ID, entitlements: ' , ' }),
     );
     expect(error.json.message).toMatch(/^Entitlements is required/);
@@ -349,7 +331,7 @@ describe('Keygen errors reach the user readably', () => {
           },
         ],
       });
-    const error = await failure(run('suspend_license', { license: 'nope' }));
+    const error = await caught(run('suspend_license', { license: 'nope' }));
     expect(error.name).toBe('AppError');
     expect(error.json).toMatchObject({ code: 'NOT_FOUND', status: 404 });
     expect(error.json.message).toContain('Keygen found no license "nope"');
@@ -368,7 +350,7 @@ describe('Keygen errors reach the user readably', () => {
           },
         ],
       });
-    const error = await failure(run('increment_license_usage', { license: LICENSE_ID }));
+    const error = await caught(run('increment_license_usage', { license: LICENSE_ID }));
     expect(error.json).toMatchObject({ code: 'USES_LIMIT_EXCEEDED', status: 422 });
     expect(error.json.message).toBe(
       `Keygen could not increment the usage of license "${LICENSE_ID}". Keygen said: Unprocessable resource: usage exceeds maximum allowed by current policy (10) (code USES_LIMIT_EXCEEDED, at /data/attributes/uses).`,
@@ -379,7 +361,7 @@ describe('Keygen errors reach the user readably', () => {
     keygenApi()
       .post(at(`/licenses/${LICENSE_ID}/actions/renew`))
       .reply(422, { errors: [] });
-    const error = await failure(run('renew_license', { license: LICENSE_ID }));
+    const error = await caught(run('renew_license', { license: LICENSE_ID }));
     expect(error.json.status).toBe(422);
     expect(error.json.message).toContain(`Keygen could not renew license "${LICENSE_ID}"`);
     expect(error.json.message).toContain(
@@ -391,7 +373,7 @@ describe('Keygen errors reach the user readably', () => {
     keygenApi()
       .post(at('/users/user-1/actions/ban'))
       .reply(403, { errors: [{ title: 'Access denied', detail: 'must have a user role' }] });
-    const error = await failure(run('ban_user', { user: 'user-1' }));
+    const error = await caught(run('ban_user', { user: 'user-1' }));
     expect(error.json).toMatchObject({ code: 'FORBIDDEN', status: 403 });
     expect(error.json.message).toContain('not allowed to ban user "user-1"');
     expect(error.json.message).toContain('Access denied: must have a user role');
@@ -414,7 +396,7 @@ describe('Keygen errors reach the user readably', () => {
         },
         { 'Retry-After': '17' },
       );
-    const error = await failure(run('suspend_license', { license: LICENSE_ID }));
+    const error = await caught(run('suspend_license', { license: LICENSE_ID }));
     expect(error.name).toBe('ThrottledError');
     expect(error.json.delay).toBe(17);
     expect(error.json.message).toContain('Throttle limit has been reached');
@@ -429,7 +411,7 @@ describe('path segments', () => {
   });
 
   it.each(['..', '.'])('refuses %s with a clear error and no request', async (id) => {
-    const error = await failure(run('revoke_license', { license: id }));
+    const error = await caught(run('revoke_license', { license: id }));
     expect(error.json).toMatchObject({ code: 'INVALID_ID' });
     expect(error.json.message).toContain(`"${id}" is not a valid Keygen id`);
   });

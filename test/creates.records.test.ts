@@ -1,6 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { jsonValue, mergeMetadata, metadata } from '../creates/values';
 import { App, appTester, at, authData, keygenApi } from './helpers/app';
+import { appError, failure } from './helpers/errors';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
 const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
@@ -34,15 +35,6 @@ const license = (
     },
   },
 });
-
-async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return JSON.parse((error as Error).message);
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('metadata values keep their JSON types', () => {
   it.each([
@@ -212,7 +204,7 @@ describe('create_license', () => {
           },
         ],
       });
-    const error = await failure(run('create_license', { policy: 'nope' }));
+    const error = appError(await failure(run('create_license', { policy: 'nope' })));
     expect(error).toMatchObject({ code: 'POLICY_NOT_FOUND', status: 422 });
     expect(error.message).toBe(
       'Keygen could not create a license. Keygen said: Unprocessable resource: must exist (code POLICY_NOT_FOUND, at /data/relationships/policy).',
@@ -220,8 +212,8 @@ describe('create_license', () => {
   });
 
   it('refuses a limit that is not a whole number, before calling Keygen', async () => {
-    const error = await failure(
-      run('create_license', { policy: POLICY_ID, max_machines: 'three' }),
+    const error = appError(
+      await failure(run('create_license', { policy: POLICY_ID, max_machines: 'three' })),
     );
     expect(error).toMatchObject({ code: 'INPUT_INVALID' });
     expect(error.message).toBe('Max Machines must be a whole number, not "three".');
@@ -279,7 +271,9 @@ describe('update_license', () => {
   });
 
   it('says so when there is nothing to update', async () => {
-    const error = await failure(run('update_license', { license: LICENSE_ID, name: '  ' }));
+    const error = appError(
+      await failure(run('update_license', { license: LICENSE_ID, name: '  ' })),
+    );
     expect(error.message).toBe(
       'Nothing to update: fill in at least one field to change on the license.',
     );
@@ -297,7 +291,7 @@ describe('update_license', () => {
           },
         ],
       });
-    const error = await failure(run('update_license', { license: 'gone', name: 'x' }));
+    const error = appError(await failure(run('update_license', { license: 'gone', name: 'x' })));
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404 });
     expect(error.message).toContain('Keygen found no license "gone"');
   });
@@ -365,13 +359,13 @@ describe('create_user and update_user', () => {
           },
         ],
       });
-    const error = await failure(run('create_user', { email: 'jane@example.com' }));
+    const error = appError(await failure(run('create_user', { email: 'jane@example.com' })));
     expect(error).toMatchObject({ code: 'EMAIL_TAKEN', status: 422 });
     expect(error.message).toContain('already exists (code EMAIL_TAKEN, at /data/attributes/email)');
   });
 
   it('create_user requires an email', async () => {
-    const error = await failure(run('create_user', { first_name: 'Jane' }));
+    const error = appError(await failure(run('create_user', { first_name: 'Jane' })));
     expect(error.message).toBe('Email is required: enter or map a value.');
   });
 
@@ -487,8 +481,8 @@ describe('activate_machine', () => {
           },
         ],
       });
-    const error = await failure(
-      run('activate_machine', { license: LICENSE_ID, fingerprint: 'fp-2' }),
+    const error = appError(
+      await failure(run('activate_machine', { license: LICENSE_ID, fingerprint: 'fp-2' })),
     );
     expect(error).toMatchObject({ code: 'MACHINE_LIMIT_EXCEEDED', status: 422 });
     expect(error.message).toContain('machine count has exceeded maximum allowed for license (1)');

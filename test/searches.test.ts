@@ -1,6 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { resourceOutputFields } from '../keygen/normalize';
 import { App, appTester, at, authData, keygenApi } from './helpers/app';
+import { caught } from './helpers/errors';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>[]>;
 type Operation = {
@@ -37,17 +38,6 @@ const notFound = (what: string) => ({
     { title: 'Not found', detail: `The requested ${what} was not found`, code: 'NOT_FOUND' },
   ],
 });
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; json: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, json: JSON.parse((error as Error).message) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('find_license', () => {
   it('finds by id or key', async () => {
@@ -105,14 +95,14 @@ describe('find_license', () => {
   });
 
   it('asks for something to search by', async () => {
-    const error = await failure(run('find_license', {}));
+    const error = await caught(run('find_license', {}));
     expect(error.json.message).toBe(
       'Nothing to search by: enter a license ID or key, a Metadata Key and Metadata Value, or an Owner Email.',
     );
   });
 
   it('asks for the value of a metadata key', async () => {
-    const error = await failure(run('find_license', { metadata_key: 'plan' }));
+    const error = await caught(run('find_license', { metadata_key: 'plan' }));
     expect(error.json.message).toBe('Metadata Value is required: enter or map a value.');
   });
 
@@ -125,7 +115,7 @@ describe('find_license', () => {
         { errors: [{ title: 'Too many requests', code: 'TOO_MANY_REQUESTS' }] },
         { 'Retry-After': '3' },
       );
-    const error = await failure(run('find_license', { owner_email: 'jane@example.com' }));
+    const error = await caught(run('find_license', { owner_email: 'jane@example.com' }));
     expect(error.name).toBe('ThrottledError');
     expect(error.json.delay).toBe(3);
   });
@@ -142,7 +132,7 @@ describe('find_license', () => {
           },
         ],
       });
-    const error = await failure(run('find_license', { license: LICENSE_ID }));
+    const error = await caught(run('find_license', { license: LICENSE_ID }));
     expect(error.json).toMatchObject({ code: 'TOKEN_NOT_ALLOWED', status: 403 });
     expect(error.json.message).toContain(`not allowed to find license "${LICENSE_ID}"`);
   });
