@@ -2,6 +2,7 @@
  * What every action and search returns: the record's flat fields (the same names the triggers
  * use) plus `id`, so Zapier has one. outputFields and samples come from the normalizer's table.
  */
+import type { Bundle, ZObject } from 'zapier-platform-core';
 import {
   flattenResource,
   nounOf,
@@ -11,6 +12,8 @@ import {
   type OutputField,
 } from '../keygen/normalize';
 import { sampleRecord } from '../keygen/samples';
+import { lazyFields } from '../lazy';
+import type { Field } from './fields';
 
 export function recordResult(resource: JsonApiResource, extra: Flat = {}): Flat {
   return { id: resource.id, ...flattenResource(resource), ...extra };
@@ -48,3 +51,28 @@ export const CHANGED: Extra = {
   fields: [{ key: 'changed', label: 'Changed', type: 'boolean' }],
   sample: { changed: true },
 };
+
+export interface RecordStep<R> {
+  key: string;
+  noun: string;
+  label: string;
+  description: string;
+  inputFields: Field[];
+  perform: (z: ZObject, bundle: Bundle) => Promise<R>;
+  /** The record type the step returns, and any fields it adds to the record's. */
+  type: string;
+  extra?: Extra;
+}
+
+/** A create or search that returns a record: its outputFields and sample come from the type. */
+export function recordStep<R>(step: RecordStep<R>) {
+  return {
+    key: step.key,
+    noun: step.noun,
+    display: { label: step.label, description: step.description },
+    operation: lazyFields(
+      { inputFields: step.inputFields, perform: step.perform },
+      recordOutput(step.type, step.extra),
+    ),
+  };
+}

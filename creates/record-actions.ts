@@ -7,7 +7,7 @@
 import type { Bundle, Create, ZObject } from 'zapier-platform-core';
 import { keygen, type KeygenErrorObject } from '../keygen/client';
 import { SUBJECT_FIELDS, entitlementsField, ownerField, policyField, type Field } from './fields';
-import { CHANGED, recordOutput, recordResult } from './output';
+import { CHANGED, recordResult, recordStep } from './output';
 import {
   SUBJECTS,
   inputId,
@@ -18,7 +18,6 @@ import {
   type SubjectName,
 } from './records';
 import { integer, requireList, requireText } from './values';
-import { lazyFields } from '../lazy';
 
 interface RecordAction {
   key: string;
@@ -286,18 +285,16 @@ function perform(row: RecordAction) {
 
 function define(row: RecordAction): Create {
   const subjectField = SUBJECT_FIELDS[row.subject];
-  return {
+  return recordStep({
     key: row.key,
     noun: subjectField.label ?? row.subject,
-    display: { label: row.label, description: row.description },
-    operation: lazyFields(
-      {
-        inputFields: [subjectField, ...(row.inputs ?? [])],
-        perform: perform(row),
-      },
-      recordOutput(SUBJECTS[row.subject].type, row.already ? CHANGED : undefined),
-    ),
-  };
+    label: row.label,
+    description: row.description,
+    inputFields: [subjectField, ...(row.inputs ?? [])],
+    perform: perform(row),
+    type: SUBJECTS[row.subject].type,
+    extra: row.already ? CHANGED : undefined,
+  });
 }
 
 export const recordActions: Record<string, Create> = Object.fromEntries(

@@ -12,10 +12,9 @@ import {
   type AttributeInput,
   type RelationshipInput,
 } from './fields';
-import { recordOutput, recordResult, type Extra } from './output';
+import { recordResult, recordStep, type Extra } from './output';
 import { SUBJECTS, inputId, named, readRecord, resourceOf, type SubjectName } from './records';
 import { mergeMetadata } from './values';
-import { lazyFields } from '../lazy';
 
 interface Described {
   key: string;
@@ -64,21 +63,15 @@ export function defineRecordCreate(spec: RecordCreate): Create {
     });
     return recordResult(resourceOf(z, data, action));
   };
-  return {
-    key: spec.key,
-    noun: spec.noun,
-    display: { label: spec.label, description: spec.description },
-    operation: lazyFields(
-      {
-        inputFields: [
-          ...(spec.parent ? [SUBJECT_FIELDS[spec.parent]] : []),
-          ...spec.inputs.map((input) => input.field),
-        ],
-        perform,
-      },
-      recordOutput(spec.type, spec.output),
-    ),
-  };
+  return recordStep({
+    ...spec,
+    inputFields: [
+      ...(spec.parent ? [SUBJECT_FIELDS[spec.parent]] : []),
+      ...spec.inputs.map((input) => input.field),
+    ],
+    perform,
+    extra: spec.output,
+  });
 }
 
 export function defineRecordUpdate(spec: RecordUpdate): Create {
@@ -110,16 +103,10 @@ export function defineRecordUpdate(spec: RecordUpdate): Create {
     });
     return recordResult(resourceOf(z, data, action));
   };
-  return {
-    key: spec.key,
-    noun: spec.noun,
-    display: { label: spec.label, description: spec.description },
-    operation: lazyFields(
-      {
-        inputFields: [SUBJECT_FIELDS[spec.subject], ...spec.attributes.map((input) => input.field)],
-        perform,
-      },
-      recordOutput(subject.type),
-    ),
-  };
+  return recordStep({
+    ...spec,
+    inputFields: [SUBJECT_FIELDS[spec.subject], ...spec.attributes.map((input) => input.field)],
+    perform,
+    type: subject.type,
+  });
 }

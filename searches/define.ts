@@ -4,9 +4,8 @@
  */
 import type { Bundle, Search, ZObject } from 'zapier-platform-core';
 import type { Field } from '../creates/fields';
-import { recordOutput, recordResult } from '../creates/output';
+import { recordResult, recordStep } from '../creates/output';
 import type { JsonApiResource } from '../keygen/normalize';
-import { lazyFields } from '../lazy';
 
 export interface RecordSearch {
   key: string;
@@ -19,19 +18,11 @@ export interface RecordSearch {
 }
 
 export function defineRecordSearch(spec: RecordSearch): Search {
-  return {
-    key: spec.key,
-    noun: spec.noun,
-    display: { label: spec.label, description: spec.description },
-    operation: lazyFields(
-      {
-        inputFields: spec.inputFields,
-        perform: async (z: ZObject, bundle: Bundle) =>
-          (await spec.find(z, bundle)).map((resource) => recordResult(resource)),
-      },
-      recordOutput(spec.type),
-    ),
-  };
+  return recordStep({
+    ...spec,
+    perform: async (z: ZObject, bundle: Bundle) =>
+      (await spec.find(z, bundle)).map((resource) => recordResult(resource)),
+  });
 }
 
 /** None of the ways to search was filled in: say which fields to fill. */

@@ -1,10 +1,10 @@
 import type { Bundle, Search, ZObject } from 'zapier-platform-core';
 import { productField } from '../creates/fields';
-import { emptyRecord, recordOutput, recordResult } from '../creates/output';
+import { emptyRecord, recordResult, recordStep } from '../creates/output';
 import { list, requireText, text } from '../creates/values';
 import { keygen } from '../keygen/client';
 import { metaFields, metaOutputFields, type JsonApiResource } from '../keygen/normalize';
-import { lazyFields } from '../lazy';
+import { SAMPLE_META } from '../keygen/samples';
 
 interface Validation {
   data?: JsonApiResource | null;
@@ -13,12 +13,7 @@ interface Validation {
 
 const VALIDATION = {
   fields: metaOutputFields('validation'),
-  sample: {
-    validation_valid: true,
-    validation_code: 'VALID',
-    validation_detail: 'is valid',
-    validation_ts: '2026-06-30T19:50:11.456Z',
-  },
+  sample: metaFields('validation', SAMPLE_META.validation),
 };
 
 /**
@@ -46,43 +41,38 @@ async function perform(z: ZObject, bundle: Bundle) {
   return [{ ...fields, ...metaFields('validation', data?.meta) }];
 }
 
-export const validateLicenseKey: Search = {
+export const validateLicenseKey: Search = recordStep({
   key: 'validate_license_key',
   noun: 'License',
-  display: {
-    label: 'Validate License Key',
-    description:
-      'Finds the license of a key and validates it. Always returns one result, also for an unknown key (Validation Code NOT_FOUND, license fields empty), so later steps can branch on Validation Valid or Validation Code.',
-  },
-  operation: lazyFields(
+  label: 'Validate License Key',
+  description:
+    'Finds the license of a key and validates it. Always returns one result, also for an unknown key (Validation Code NOT_FOUND, license fields empty), so later steps can branch on Validation Valid or Validation Code.',
+  inputFields: [
     {
-      inputFields: [
-        {
-          key: 'key',
-          label: 'License Key',
-          required: true,
-          helpText: 'The license key to validate.',
-        },
-        {
-          key: 'fingerprint',
-          label: 'Fingerprint',
-          helpText:
-            "Optional machine fingerprint: the key is then valid only if that machine is activated for the license (and the policy's machine rules hold).",
-        },
-        {
-          ...productField,
-          helpText: `Optional product the license must belong to. ${productField.helpText}`,
-        },
-        {
-          key: 'entitlements',
-          label: 'Entitlements',
-          list: true,
-          helpText:
-            'Optional entitlement codes (not IDs) the license must have, such as FEATURE_A; one per line or comma-separated.',
-        },
-      ],
-      perform,
+      key: 'key',
+      label: 'License Key',
+      required: true,
+      helpText: 'The license key to validate.',
     },
-    recordOutput('licenses', VALIDATION),
-  ),
-};
+    {
+      key: 'fingerprint',
+      label: 'Fingerprint',
+      helpText:
+        "Optional machine fingerprint: the key is then valid only if that machine is activated for the license (and the policy's machine rules hold).",
+    },
+    {
+      ...productField,
+      helpText: `Optional product the license must belong to. ${productField.helpText}`,
+    },
+    {
+      key: 'entitlements',
+      label: 'Entitlements',
+      list: true,
+      helpText:
+        'Optional entitlement codes (not IDs) the license must have, such as FEATURE_A; one per line or comma-separated.',
+    },
+  ],
+  perform,
+  type: 'licenses',
+  extra: VALIDATION,
+});
