@@ -5,7 +5,7 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { keygen } from '../keygen/client';
-import type { JsonApiResource } from '../keygen/normalize';
+import { isResource, type JsonApiResource } from '../keygen/normalize';
 import { SUBJECT_FIELDS } from './fields';
 import { isUuid, lowerEmail, requireText } from './values';
 
@@ -36,11 +36,6 @@ export function inputId(z: ZObject, bundle: Bundle, name: SubjectName): string {
 }
 
 export const named = (subject: Subject, value: string) => `${subject.word} "${value}"`;
-
-function isResource(value: unknown): value is JsonApiResource {
-  const v = value as JsonApiResource | null | undefined;
-  return typeof v?.id === 'string' && typeof v.type === 'string';
-}
 
 /** The resource of a JSON:API answer; anything else means something between us and Keygen answered. */
 export function resourceOf(z: ZObject, body: unknown, action: string): JsonApiResource {

@@ -7,6 +7,8 @@
  * the family's defaults. Labels, keys, nouns and availability notes are derived once, at load.
  */
 
+import { nounLabel } from './normalize';
+
 export type PayloadMeta = 'validation' | 'password-reset' | 'upgrade' | 'proof';
 export type Availability = 'everywhere' | 'cloud-only' | 'ee-only' | 'unseeded' | 'never-emitted';
 
@@ -526,33 +528,10 @@ const FAMILIES: readonly Family[] = [
   },
 ];
 
-/** Singular Title Case noun of each payload resource. */
-const NOUNS: Readonly<Record<string, string>> = {
-  accounts: 'Account',
-  plans: 'Plan',
-  billings: 'Billing',
+/** Nouns that read better with their parent than the resource type alone gives. */
+const NOUN_OVERRIDES: Readonly<Record<string, string>> = {
   settings: 'Account Setting',
-  artifacts: 'Artifact',
-  components: 'Component',
-  entitlements: 'Entitlement',
-  environments: 'Environment',
-  groups: 'Group',
-  'group-owners': 'Group Owner',
-  keys: 'Key',
-  licenses: 'License',
-  'license-entitlements': 'License Entitlement',
-  'license-users': 'License User',
-  machines: 'Machine',
-  packages: 'Package',
-  policies: 'Policy',
-  'policy-entitlements': 'Policy Entitlement',
-  processes: 'Process',
-  products: 'Product',
-  releases: 'Release',
   constraints: 'Release Constraint',
-  'second-factors': 'Second Factor',
-  tokens: 'Token',
-  users: 'User',
 };
 
 /** Sentences appended to the description of every event that is not available everywhere. */
@@ -585,8 +564,7 @@ function buildEvent(family: Family, [suffix, when, options = {}]: Row): KeygenEv
   const type = `${family.prefix}.${suffix}`;
   const resource = options.resource ?? family.resource;
   const availability = options.availability ?? family.availability ?? 'everywhere';
-  const noun = NOUNS[resource];
-  if (noun === undefined) throw new Error(`events: no noun for resource ${resource}`);
+  const noun = NOUN_OVERRIDES[resource] ?? nounLabel(resource);
   return Object.freeze({
     type,
     key: eventTriggerKey(type),

@@ -134,14 +134,17 @@ function titleCase(snake: string): string {
 const IRREGULAR_SINGULARS: Record<string, string> = {
   policies: 'policy',
   processes: 'process',
-  'policy-entitlements': 'policy-entitlement',
-  'group-owners': 'group-owner',
 };
 
 /** `licenses` → `license`, `second-factors` → `second_factor`, `policies` → `policy`. */
 export function nounOf(type: string): string {
   const singular = own(IRREGULAR_SINGULARS, type) ?? type.replace(/s$/, '');
   return snakeCase(singular);
+}
+
+/** `second-factors` → `Second Factor`: the noun as labels and Zapier nouns show it. */
+export function nounLabel(type: string): string {
+  return titleCase(nounOf(type));
 }
 
 function parseSpec(type: string, text: string): ResourceSpec {
@@ -511,6 +514,7 @@ export function flattenEvent(
   return Object.assign(out, metaFields(shape?.meta, payload.meta));
 }
 
-function isResource(value: unknown): value is JsonApiResource {
+/** A JSON:API resource object: at least an id and a type. */
+export function isResource(value: unknown): value is JsonApiResource {
   return isPlainObject(value) && typeof value.id === 'string' && typeof value.type === 'string';
 }
