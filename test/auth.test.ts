@@ -1,6 +1,6 @@
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { App, JSON_API, TOKEN, appTester, at, authData, keygenApi } from './helpers/app';
+import { App, JSON_API, TOKEN, appTester, at, authData, keygenApi, unmatched } from './helpers/app';
 import { appError, failure } from './helpers/errors';
 
 type AuthData = Record<string, string>;
@@ -26,20 +26,6 @@ const HEADERS = {
 function server(root = 'https://api.keygen.sh', badheaders: string[] = []): nock.Scope {
   return nock(root, { reqheaders: HEADERS, badheaders });
 }
-
-const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => {
-  unmatched.push(`${req.method} ${req.href ?? req.path}`);
-};
-beforeAll(() => nock.emitter.on('no match', onNoMatch));
-afterAll(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  // nock patches node's http for the whole worker: unpatch it so the next test file's nock works.
-  nock.restore();
-});
-beforeEach(() => {
-  unmatched.length = 0;
-});
 
 const token = (kind: string, bearer: { type: string; id: string }) => ({
   id: 'b1c2d3e4-0000-4000-8000-00000000700c',

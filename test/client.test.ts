@@ -11,7 +11,16 @@ import {
   resourceDocument,
   type KeygenCall,
 } from '../keygen/client';
-import { ACCOUNT, JSON_API, TOKEN, appTester, at, authData, keygenApi } from './helpers/app';
+import {
+  ACCOUNT,
+  JSON_API,
+  TOKEN,
+  appTester,
+  at,
+  authData,
+  keygenApi,
+  unmatched,
+} from './helpers/app';
 import { appError, failure, throttled } from './helpers/errors';
 
 type AuthData = Record<string, string>;
@@ -50,21 +59,6 @@ function runList<R = unknown>(
     authData: auth,
   });
 }
-
-/** Requests that reached nock without an interceptor (there must be none when input is refused). */
-const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => {
-  unmatched.push(`${req.method} ${req.href ?? req.path}`);
-};
-beforeAll(() => nock.emitter.on('no match', onNoMatch));
-afterAll(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  // nock patches node's http for the whole worker: unpatch it so the next test file's nock works.
-  nock.restore();
-});
-beforeEach(() => {
-  unmatched.length = 0;
-});
 
 /** Keygen Cloud, expecting the usual headers and refusing the named ones. */
 function without(badheaders: string[], root = DEFAULT_BASE_URL): nock.Scope {

@@ -25,7 +25,19 @@ export const at = (path: string, account = ACCOUNT) => `/v1/accounts/${account}$
 
 export const JSON_API = { 'Content-Type': 'application/vnd.api+json' };
 
-beforeAll(() => nock.disableNetConnect());
+/** Requests of the current test that no interceptor matched: none when input is refused first. */
+export const unmatched: string[] = [];
+const onNoMatch = (req: { method?: string; path?: string; href?: string }) => {
+  unmatched.push(`${req.method} ${req.href ?? req.path}`);
+};
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.emitter.on('no match', onNoMatch);
+});
+beforeEach(() => {
+  unmatched.length = 0;
+});
 afterEach(() => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
@@ -33,4 +45,7 @@ afterEach(() => {
 });
 // Each test file loads its own nock, which patches http for the whole worker: undo it so the
 // next file's nock is the only one intercepting.
-afterAll(() => nock.restore());
+afterAll(() => {
+  nock.emitter.removeListener('no match', onNoMatch);
+  nock.restore();
+});
