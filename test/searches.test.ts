@@ -329,6 +329,15 @@ describe('validate_license_key', () => {
       new Set(searches.validate_license_key.operation.outputFields.map((f) => f.key)),
     );
   });
+
+  it('an unknown key answered with 404 (a proxy, an older server) is still NOT_FOUND', async () => {
+    keygenApi()
+      .post(at('/licenses/actions/validate-key'), { meta: { key: 'GONE' } })
+      .reply(404, { errors: [{ title: 'Not found', code: 'NOT_FOUND' }] });
+    const [result] = await run('validate_license_key', { key: 'GONE' });
+    expect(result).toMatchObject({ validation_valid: false, validation_code: 'NOT_FOUND' });
+    for (const key of licenseKeys) expect(result[key]).toBeNull();
+  });
 });
 
 describe('search-or-create pairs', () => {
