@@ -1,9 +1,9 @@
 /**
- * Samples and outputFields as getters built on first read and kept. Loading the app (a cold
- * start's `require`, the CLI, tests) then costs about 2% of core's own load instead of 9%. Zapier's
- * runtime still reads them once per process when it deep-copies the definition in createApp, so
- * the build itself is kept cheap too: samples are made once per resource type (keygen/samples.ts)
- * and outputFields are shared frozen arrays (keygen/normalize.ts).
+ * Samples and outputFields as getters built on first read and kept, so loading the app (a cold
+ * start's `require`, the CLI, tests) does not build them. Zapier's runtime still reads them once
+ * per process when createApp deep-copies the definition, so building them is kept cheap as well:
+ * samples are made once per payload shape (keygen/samples.ts) and field lists are shared frozen
+ * arrays (keygen/normalize.ts). `npm run bench` measures both costs.
  */
 export function lazyFields<O extends object, L extends Record<string, () => unknown>>(
   operation: O,

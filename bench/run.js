@@ -14,12 +14,15 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Milliseconds one fresh Node process spends in `code`, median of COLD_RUNS, interleaved. */
+/**
+ * Milliseconds a fresh Node process spends in `measure` (after `setup`), median of COLD_RUNS, the
+ * cases interleaved so machine noise falls on all of them alike.
+ */
 function coldLoads(cases) {
   const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   for (let i = 0; i < COLD_RUNS; i += 1) {
-    for (const [name, code] of Object.entries(cases)) {
-      const script = `const t = process.hrtime.bigint(); ${code}; process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
+    for (const [name, { setup = '', measure }] of Object.entries(cases)) {
+      const script = `${setup}; const t = process.hrtime.bigint(); ${measure}; process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
       samples[name].push(Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT })));
     }
   }
@@ -66,9 +69,15 @@ async function main() {
   const keys = { ed25519: Buffer.from(Buffer.from(publicKey).toString('hex')).toString('base64') };
   verifyDelivery({ body, headers, endpointUrl: url, keys });
 
+  // What Zapier's handler does next on a cold start: createApp deep-copies the definition.
+  const schema = "const { prepareApp } = require('zapier-platform-core/src/tools/schema');";
+  const tiny = `{ version: '1.0.0', platformVersion: '19.1.0', triggers: { t: { key: 't', noun: 'T', display: { label: 'T', description: 'Triggers when t.' }, operation: { perform: () => [], sample: { id: 1 } } } } }`;
   const cold = coldLoads({
-    core: "require('zapier-platform-core')",
-    app: "require('./index.js')",
+    core: { measure: "require('zapier-platform-core')" },
+    app: { measure: "require('./index.js')" },
+    appAfterCore: { setup: "require('zapier-platform-core')", measure: "require('./index.js')" },
+    tinyCopy: { setup: `${schema} const app = ${tiny};`, measure: 'prepareApp(app)' },
+    appCopy: { setup: `${schema} const app = require('./index.js');`, measure: 'prepareApp(app)' },
   });
   const verify = throughput(() => verifyDelivery({ body, headers, endpointUrl: url, keys }));
   const noble = throughput(() => ed.verify(signature, message, publicKey));
@@ -85,6 +94,21 @@ async function main() {
       'cold load: the app (core + app)',
       `${cold.app.toFixed(1)} ms`,
       (cold.app / cold.core).toFixed(3),
+    ],
+    [
+      "cold load: the app's own modules, core already loaded",
+      `${cold.appAfterCore.toFixed(1)} ms`,
+      `${((100 * cold.appAfterCore) / cold.core).toFixed(1)}% of core's load`,
+    ],
+    [
+      'first definition copy (createApp): a one-trigger app (baseline)',
+      `${cold.tinyCopy.toFixed(1)} ms`,
+      '1.00',
+    ],
+    [
+      'first definition copy (createApp): this app',
+      `${cold.appCopy.toFixed(1)} ms`,
+      `${(cold.appCopy / cold.tinyCopy).toFixed(1)} (${((100 * cold.appCopy) / cold.core).toFixed(0)}% of core's load)`,
     ],
     ['ed25519 verify: @noble/ed25519 (baseline)', `${Math.round(noble)} /s`, '1.00'],
     [
