@@ -7,9 +7,9 @@ import {
   ownerField,
   policyField,
   textAttribute,
-} from './fields';
+} from '../steps/fields';
 import { defineRecordCreate, defineRecordUpdate } from './record-writes';
-import { userId } from './records';
+import { userId } from '../steps/records';
 
 const name = textAttribute(
   'name',

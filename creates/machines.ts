@@ -1,6 +1,6 @@
-import { licenseField, metadataAttribute, textAttribute } from './fields';
+import { licenseField, metadataAttribute, textAttribute } from '../steps/fields';
 import { defineRecordCreate } from './record-writes';
-import { licenseId } from './records';
+import { licenseId } from '../steps/records';
 
 export const activateMachine = defineRecordCreate({
   key: 'activate_machine',

@@ -6,8 +6,14 @@
  */
 import type { Bundle, Create, ZObject } from 'zapier-platform-core';
 import { keygen, type KeygenErrorObject } from '../keygen/client';
-import { SUBJECT_FIELDS, entitlementsField, ownerField, policyField, type Field } from './fields';
-import { CHANGED, recordResult, recordStep } from './output';
+import {
+  SUBJECT_FIELDS,
+  entitlementsField,
+  ownerField,
+  policyField,
+  type Field,
+} from '../steps/fields';
+import { CHANGED, recordResult, recordStep } from '../steps/output';
 import {
   SUBJECTS,
   inputId,
@@ -16,8 +22,8 @@ import {
   resourceOf,
   userId,
   type SubjectName,
-} from './records';
-import { integer, requireList, requireText } from './values';
+} from '../steps/records';
+import { integer, requireList, requireText } from '../steps/values';
 
 interface RecordAction {
   key: string;

@@ -11,10 +11,17 @@ import {
   readRelationships,
   type AttributeInput,
   type RelationshipInput,
-} from './fields';
-import { recordResult, recordStep, type Extra } from './output';
-import { SUBJECTS, inputId, named, readRecord, resourceOf, type SubjectName } from './records';
-import { mergeMetadata } from './values';
+} from '../steps/fields';
+import { recordResult, recordStep, type Extra } from '../steps/output';
+import {
+  SUBJECTS,
+  inputId,
+  named,
+  readRecord,
+  resourceOf,
+  type SubjectName,
+} from '../steps/records';
+import { mergeMetadata } from '../steps/values';
 
 interface Described {
   key: string;

@@ -1,4 +1,4 @@
-import { dateAttribute, integerAttribute, textAttribute } from './fields';
+import { dateAttribute, integerAttribute, textAttribute } from '../steps/fields';
 import { defineRecordCreate } from './record-writes';
 
 export const createLicenseToken = defineRecordCreate({

@@ -1,4 +1,4 @@
-import { groupField, metadataAttribute, textAttribute } from './fields';
+import { groupField, metadataAttribute, textAttribute } from '../steps/fields';
 import { defineRecordCreate, defineRecordUpdate } from './record-writes';
 
 const names = [

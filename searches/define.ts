@@ -3,8 +3,8 @@
  * flat fields the actions and triggers use, and no match as `[]`.
  */
 import type { Bundle, Search, ZObject } from 'zapier-platform-core';
-import type { Field } from '../creates/fields';
-import { recordResult, recordStep } from '../creates/output';
+import type { Field } from '../steps/fields';
+import { recordResult, recordStep } from '../steps/output';
 import type { JsonApiResource } from '../keygen/normalize';
 
 export interface RecordSearch {

@@ -1,6 +1,6 @@
-import { licenseField } from '../creates/fields';
-import { SUBJECTS, findRecord, resourcesOf } from '../creates/records';
-import { lowerEmail, requireText, text } from '../creates/values';
+import { licenseField } from '../steps/fields';
+import { SUBJECTS, findRecord, resourcesOf } from '../steps/records';
+import { lowerEmail, requireText, text } from '../steps/values';
 import { keygen } from '../keygen/client';
 import { asList, defineRecordSearch, nothingToSearchBy } from './define';
 

@@ -1,6 +1,6 @@
-import { licenseField, machineField } from '../creates/fields';
-import { SUBJECTS, findRecord, resourcesOf } from '../creates/records';
-import { isUuid, text } from '../creates/values';
+import { licenseField, machineField } from '../steps/fields';
+import { SUBJECTS, findRecord, resourcesOf } from '../steps/records';
+import { isUuid, text } from '../steps/values';
 import { keygen } from '../keygen/client';
 import { asList, defineRecordSearch, nothingToSearchBy } from './define';
 

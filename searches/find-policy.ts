@@ -1,6 +1,6 @@
-import { policyField, productField } from '../creates/fields';
-import { SUBJECTS, findRecord } from '../creates/records';
-import { text } from '../creates/values';
+import { policyField, productField } from '../steps/fields';
+import { SUBJECTS, findRecord } from '../steps/records';
+import { text } from '../steps/values';
 import { keygenList } from '../keygen/client';
 import type { JsonApiResource } from '../keygen/normalize';
 import { asList, defineRecordSearch, nothingToSearchBy } from './define';

@@ -1,6 +1,6 @@
-import { userField } from '../creates/fields';
-import { SUBJECTS, findRecord } from '../creates/records';
-import { text } from '../creates/values';
+import { userField } from '../steps/fields';
+import { SUBJECTS, findRecord } from '../steps/records';
+import { text } from '../steps/values';
 import { asList, defineRecordSearch, nothingToSearchBy } from './define';
 
 export const findUser = defineRecordSearch({

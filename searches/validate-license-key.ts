@@ -1,7 +1,7 @@
 import type { Bundle, Search, ZObject } from 'zapier-platform-core';
-import { productField } from '../creates/fields';
-import { emptyRecord, recordResult, recordStep } from '../creates/output';
-import { list, requireText, text } from '../creates/values';
+import { productField } from '../steps/fields';
+import { emptyRecord, recordResult, recordStep } from '../steps/output';
+import { list, requireText, text } from '../steps/values';
 import { keygen } from '../keygen/client';
 import { metaFields, metaOutputFields, type JsonApiResource } from '../keygen/normalize';
 import { SAMPLE_META } from '../keygen/samples';

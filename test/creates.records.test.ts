@@ -1,5 +1,5 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { jsonValue, mergeMetadata, metadata } from '../creates/values';
+import { jsonValue, mergeMetadata, metadata } from '../steps/values';
 import { App, appTester, at, authData, keygenApi } from './helpers/app';
 import { appError, failure } from './helpers/errors';
 

@@ -4,9 +4,9 @@
  * every record the way a person recognises it.
  */
 import type { Bundle, PlainInputField, Trigger, ZObject } from 'zapier-platform-core';
-import { productField } from '../creates/fields';
-import { resourcesOf } from '../creates/records';
-import { text } from '../creates/values';
+import { productField } from '../steps/fields';
+import { resourcesOf } from '../steps/records';
+import { text } from '../steps/values';
 import { MAX_PAGE_SIZE, keygen } from '../keygen/client';
 import { flattenResource, type JsonApiResource } from '../keygen/normalize';
 
