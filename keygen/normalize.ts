@@ -461,13 +461,22 @@ export function metaFields(meta: PayloadShape['meta'], source: unknown): Flat {
   return out;
 }
 
-export function eventOutputFields(shape: PayloadShape | undefined): OutputField[] {
-  if (!shape) return [...EVENT_FIELDS];
-  return [
-    ...EVENT_FIELDS,
-    ...(shape.list ? listOutputFields(shape.resource) : resourceOutputFields(shape.resource)),
-    ...metaOutputFields(shape.meta),
-  ];
+const eventFieldCache = new Map<string, readonly OutputField[]>();
+
+/** The outputFields of an event's flat object; events with the same payload shape share one array. */
+export function eventOutputFields(shape: PayloadShape | undefined): readonly OutputField[] {
+  if (!shape) return EVENT_FIELDS;
+  const key = `${shape.resource}|${shape.list}|${shape.meta ?? ''}`;
+  let fields = eventFieldCache.get(key);
+  if (!fields) {
+    fields = Object.freeze([
+      ...EVENT_FIELDS,
+      ...(shape.list ? listOutputFields(shape.resource) : resourceOutputFields(shape.resource)),
+      ...metaOutputFields(shape.meta),
+    ]);
+    eventFieldCache.set(key, fields);
+  }
+  return fields;
 }
 
 export interface ParsedPayload {

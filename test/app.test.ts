@@ -8,8 +8,8 @@ const schema = require('zapier-platform-core/src/tools/schema');
 
 type Field = { key: string; label?: string; helpText?: string; children?: Field[] };
 type Operation = {
-  inputFields?: Field[];
-  outputFields?: Field[];
+  inputFields?: readonly Field[];
+  outputFields?: readonly Field[];
   sample?: Record<string, unknown>;
 };
 type Action = {

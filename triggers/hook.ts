@@ -178,7 +178,9 @@ export interface HookTriggerSpec {
   inputFields?: unknown[];
   /** The event types this trigger subscribes to, from the Zap's input. */
   events: (bundle: Bundle) => string[];
-  outputFields: () => (OutputField | ((z: ZObject, bundle: Bundle) => Promise<OutputField[]>))[];
+  outputFields: () => readonly (
+    OutputField | ((z: ZObject, bundle: Bundle) => Promise<OutputField[]>)
+  )[];
   sample: () => Flat;
 }
 
