@@ -1,8 +1,13 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { keygenList } from '../keygen/client';
+import {
+  flattenResource,
+  resourceOutputFields,
+  type Flat,
+  type JsonApiResource,
+} from '../keygen/normalize';
 import { sampleRecord } from '../keygen/samples';
 import { lazyFields } from '../lazy';
-import { flattenResource, resourceOutputFields, type JsonApiResource } from '../keygen/normalize';
 
 const MIN_DAYS = 1;
 const MAX_DAYS = 365;
@@ -25,9 +30,8 @@ function windowDays(z: ZObject, bundle: Bundle): number {
  * The id joins license and expiry, so Zapier's de-duplication fires once per license per expiry
  * date, and again after a renewal moves the expiry.
  */
-function withDedupeId(license: JsonApiResource) {
-  const fields = flattenResource(license);
-  return { id: `${license.id}:${String(fields.license_expiry)}`, ...fields };
+function withDedupeId(fields: Flat) {
+  return { id: `${String(fields.license_id)}:${String(fields.license_expiry)}`, ...fields };
 }
 
 async function perform(z: ZObject, bundle: Bundle) {
@@ -43,7 +47,7 @@ async function perform(z: ZObject, bundle: Bundle) {
     action: `list licenses expiring within ${days} days`,
     target: 'licenses',
   });
-  return licenses.map(withDedupeId);
+  return licenses.map((license) => withDedupeId(flattenResource(license)));
 }
 
 export const licenseExpiringWithin = {
@@ -88,10 +92,7 @@ export const licenseExpiringWithin = {
         { key: 'id', label: 'License and Expiry ID', type: 'string' as const },
         ...resourceOutputFields('licenses'),
       ],
-      sample: () => {
-        const license = sampleRecord('licenses');
-        return { id: `${license.license_id}:${license.license_expiry}`, ...license };
-      },
+      sample: () => withDedupeId(sampleRecord('licenses')),
     },
   ),
 };
