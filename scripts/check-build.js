@@ -45,7 +45,7 @@ function productionPackages(root) {
         `${location} is ${version}, package-lock.json says ${entry.version}: run \`npm ci\``,
       );
     }
-    packages.push({ location, version });
+    packages.push({ location, version: entry.version });
   }
   return packages;
 }
