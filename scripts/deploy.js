@@ -101,9 +101,18 @@ async function main(argv) {
 
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'keygen-zapier-build-'));
   const cleanUp = () => fs.rmSync(staging, { recursive: true, force: true });
+  // On Ctrl-C or a kill, the CLI is stopped first: it would otherwise go on writing into the
+  // staging folder after it is removed.
+  let cli;
   const onSignal = (signal) => {
-    cleanUp();
-    process.kill(process.pid, signal);
+    const exit = () => {
+      cleanUp();
+      process.kill(process.pid, signal);
+    };
+    if (cli && cli.exitCode === null && cli.signalCode === null) {
+      cli.once('exit', exit);
+      cli.kill(signal);
+    } else exit();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -111,7 +120,10 @@ async function main(argv) {
     console.log(`== staging the project and its production dependencies in ${staging}`);
     stage(staging);
     console.log('== zapier-platform build --skip-dep-install (in the staging folder)');
-    const code = await runZapier(['build', '--skip-dep-install'], { cwd: staging });
+    const code = await runZapier(['build', '--skip-dep-install'], {
+      cwd: staging,
+      onStart: (child) => (cli = child),
+    });
     if (code !== 0) throw new Error(`zapier-platform build failed (exit ${code})`);
     fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
     for (const zip of ['build.zip', 'source.zip']) {

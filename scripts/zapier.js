@@ -57,9 +57,10 @@ function node22() {
 
 /**
  * Runs `zapier-platform <args>` on Node 22 in `cwd`, resolving with its exit code. Node 22's
- * directory leads PATH so that what the CLI spawns (npm, node) runs on it too.
+ * directory leads PATH so that what the CLI spawns (npm, node) runs on it too. `onStart` gets
+ * the child process, for a caller that must stop it before cleaning up after it.
  */
-function runZapier(args, { cwd = ROOT, env = {} } = {}) {
+function runZapier(args, { cwd = ROOT, env = {}, onStart = () => {} } = {}) {
   if (!fs.existsSync(CLI)) throw new Error('zapier-platform-cli is not installed: run `npm ci`');
   const node = node22();
   const child = spawn(node, [CLI, ...args], {
@@ -71,6 +72,7 @@ function runZapier(args, { cwd = ROOT, env = {} } = {}) {
       PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
     },
   });
+  onStart(child);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
