@@ -66,7 +66,7 @@ const authentication: Authentication = {
       required: false,
       type: 'string',
       placeholder: DEFAULT_BASE_URL,
-      helpText: `Leave empty for Keygen Cloud (${DEFAULT_BASE_URL}). For a self-hosted Keygen CE or EE server, enter the URL its API is served at, such as https://keygen.example.com. A Keygen Cloud custom domain (a CNAME for your apps) is not an API host for integrations: keep the default for Cloud accounts.`,
+      helpText: `Leave empty for Keygen Cloud ([${DEFAULT_BASE_URL}](${DEFAULT_BASE_URL})). For a self-hosted Keygen CE or EE server, enter the URL its API is served at, such as \`https://keygen.example.com\`. A Keygen Cloud custom domain (a CNAME for your apps) is not an API host for integrations: keep the default for Cloud accounts.`,
     },
     {
       key: 'accountId',

@@ -16,16 +16,10 @@ export const createUser = defineRecordCreate({
     textAttribute(
       'email',
       'Email',
-      "The user's email address; Keygen allows one user per email (in any letter case).",
+      "The user's email address; Keygen allows one user per email (in any letter case). The user is created without a password: to sign in to Keygen they set one through Keygen's [password reset](https://keygen.sh/docs/api/passwords/), which invites a user without a password to choose one.",
       { required: true },
     ),
     ...names,
-    textAttribute(
-      'password',
-      'Password',
-      'Optional password, only for users who sign in through Keygen (for example to activate machines themselves). Leave empty otherwise.',
-      { type: 'password' },
-    ),
     { field: groupField, relationship: 'group', type: 'groups' },
     metadataAttribute('user', ''),
   ],

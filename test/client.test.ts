@@ -290,7 +290,8 @@ describe('path segments', () => {
       }),
       { numRuns: 50 },
     );
-  });
+    // 50 runs through the app tester take ~4 s alone, more on a loaded 2-core machine.
+  }, 60_000);
 });
 
 describe('base URL', () => {
