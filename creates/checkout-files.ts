@@ -14,7 +14,7 @@ import {
   type JsonApiResource,
   type OutputField,
 } from '../keygen/normalize';
-import { sampleRecord } from '../keygen/samples';
+import { sampleRecord, sampleResource } from '../keygen/samples';
 import { SUBJECT_FIELDS, type Field } from '../steps/fields';
 import { recordResult, recordStep, type Extra } from '../steps/output';
 import { SUBJECTS, inputId, named, readRecord, resourceOf } from '../steps/records';
@@ -97,9 +97,7 @@ function inputFields(row: Checkout): Field[] {
       label: 'Include',
       list: true,
       choices: row.includes.map(([value, label]) => ({ value, label, sample: value })),
-      helpText:
-        'Related records to put in the file next to the ' +
-        `${row.subject}, so your app reads them offline. Leave empty for the ${row.subject} alone.`,
+      helpText: `Related records to put in the file next to the ${row.subject}, so your app reads them offline. Leave empty for the ${row.subject} alone.`,
     },
     {
       key: 'encrypt',
@@ -155,7 +153,7 @@ export const hydrators = {
     const { certificate, name } = bundle.inputData;
     if (typeof certificate !== 'string' || typeof name !== 'string') {
       throw new z.errors.Error(
-        'The license file of this step is missing its certificate: run the check-out step again.',
+        "This step's file is missing its certificate: run the check-out step again.",
         'FILE_MISSING',
       );
     }
@@ -248,7 +246,7 @@ function output(row: Checkout): Extra {
     get sample() {
       return {
         ...sampleRecord(type),
-        [key]: `https://zapier-dev-files.s3.amazonaws.com/cli-platform/${key}.lic`,
+        [key]: `https://zapier-dev-files.s3.amazonaws.com/cli-platform/${fileName(sampleResource(type), row.nameAttribute)}`,
       };
     },
   };
