@@ -119,6 +119,30 @@ function dehydrated(value: unknown): {
 }
 
 describe('checkout_license_file', () => {
+  it.each([
+    ['checkout_license_file', 'license', 'license_file'],
+    ['checkout_machine_file', 'machine', 'machine_file'],
+  ])(
+    '%s declares %s (required), ttl, include (a list), encrypt and a file output',
+    (key, input, file) => {
+      type Fields = { key: string; required?: boolean; list?: boolean; type?: string }[];
+      const { inputFields, outputFields } = (
+        App.creates as unknown as Record<
+          string,
+          { operation: { inputFields: Fields; outputFields: Fields } }
+        >
+      )[key].operation;
+      const inputs = Object.fromEntries(inputFields.map((f) => [f.key, f]));
+      expect(Object.keys(inputs)).toEqual([input, 'ttl', 'include', 'encrypt']);
+      expect(inputs[input].required).toBe(true);
+      for (const name of ['ttl', 'include', 'encrypt'])
+        expect(inputs[name].required).not.toBe(true);
+      expect(inputs.include.list).toBe(true);
+      expect(inputs.encrypt.type).toBe('boolean');
+      expect(outputFields.find((f) => f.key === file)).toMatchObject({ type: 'file' });
+    },
+  );
+
   it('POSTs …/licenses/{id}/actions/check-out without a body when no option is set, and returns the file flat with the license and the file', async () => {
     const cert = certificate('LICENSE', license());
     const answer = fileAnswer('license-files', cert);
