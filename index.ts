@@ -1,7 +1,7 @@
 import { version as platformVersion } from 'zapier-platform-core';
 import authentication = require('./authentication');
 import { triggers } from './triggers';
-import { creates } from './creates';
+import { creates, hydrators } from './creates';
 import { searches, searchOrCreates } from './searches';
 
 const app = {
@@ -13,6 +13,7 @@ const app = {
   creates,
   searches,
   searchOrCreates,
+  hydrators,
 };
 
 export = app;

@@ -1,4 +1,5 @@
 import type { Create } from 'zapier-platform-core';
+import { checkoutActions } from './checkout-files';
 import { createLicense, updateLicense } from './licenses';
 import { activateMachine } from './machines';
 import { recordActions } from './record-actions';
@@ -12,4 +13,7 @@ export const creates: Record<string, Create> = {
     ),
   ),
   ...recordActions,
+  ...checkoutActions,
 };
+
+export { hydrators } from './checkout-files';

@@ -8,7 +8,8 @@ export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime'
 export interface OutputField {
   key: string;
   label: string;
-  type?: FieldType;
+  /** `file`: a step's own output (a license file), never a resource attribute. */
+  type?: FieldType | 'file';
   list?: boolean;
   children?: OutputField[];
 }
@@ -71,6 +72,10 @@ const TABLE: Record<string, string> = {
   'license-users': 'created:d updated:d | environment license user',
   'policy-entitlements': 'created:d updated:d | environment entitlement policy',
   'group-owners': 'created:d updated:d | environment group user',
+  // Signed certificates for offline use (check-out); Keygen renders them, it stores none.
+  'license-files': 'certificate algorithm includes:l ttl:i expiry:d issued:d | environment license',
+  'machine-files':
+    'certificate algorithm includes:l ttl:i expiry:d issued:d | environment license machine',
   'webhook-endpoints':
     'url subscriptions:l signatureAlgorithm apiVersion created:d updated:d | environment product',
 };

@@ -16,6 +16,32 @@ import {
 /** Every sample's moment: samples never drift with the day the app is loaded. */
 export const SAMPLE_DATE = '2026-06-30T19:50:11.456Z';
 const SAMPLE_NOW = Date.parse(SAMPLE_DATE);
+/** Keygen's default time to live of a license or machine file: one month, in seconds. */
+const SAMPLE_TTL = 2_629_746;
+const SAMPLE_FILE_EXPIRY = new Date(SAMPLE_NOW + SAMPLE_TTL * 1000).toISOString();
+
+/** A certificate in Keygen's format for the sample license or machine (the signature is a stand-in). */
+function sampleCertificate(noun: 'license' | 'machine'): string {
+  const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+  const enc = base64({
+    meta: { issued: SAMPLE_DATE, expiry: SAMPLE_FILE_EXPIRY, ttl: SAMPLE_TTL },
+    data: { type: `${noun}s`, id: `${noun}-0000-4000-8000-000000000001` },
+  });
+  const body = base64({ enc, sig: 'c2FtcGxlIHNpZ25hdHVyZQ==', alg: 'base64+ed25519' });
+  const armour = `${noun.toUpperCase()} FILE-----`;
+  return [`-----BEGIN ${armour}`, ...(body.match(/.{1,60}/g) ?? []), `-----END ${armour}`, ''].join(
+    '\n',
+  );
+}
+
+const fileSamples = (noun: 'license' | 'machine') => ({
+  [`${noun}-files.certificate`]: sampleCertificate(noun),
+  [`${noun}-files.algorithm`]: 'base64+ed25519',
+  [`${noun}-files.includes`]: 'entitlements',
+  [`${noun}-files.ttl`]: SAMPLE_TTL,
+  [`${noun}-files.expiry`]: SAMPLE_FILE_EXPIRY,
+});
+
 const SAMPLE_VALUES: Record<string, unknown> = {
   'licenses.name': 'Pro License (ACME Inc.)',
   'licenses.key': '4A5E1C-9F02B7-D3E6A1-0C7B5F-8E21D4-V3',
@@ -36,6 +62,8 @@ const SAMPLE_VALUES: Record<string, unknown> = {
   'releases.version': '2.4.1',
   'releases.status': 'PUBLISHED',
   'artifacts.filename': 'app-2.4.1.dmg',
+  ...fileSamples('license'),
+  ...fileSamples('machine'),
 };
 
 /** A synthetic resource of a type with a plausible value for every field in its table. */
