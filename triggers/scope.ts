@@ -45,9 +45,12 @@ export function scopeOf(bundle: Bundle): Scope {
   return scope;
 }
 
-/** The flat key naming a record's product or policy: `license_product_id`, or a product's own `product_id`. */
-const idKey = (noun: string, name: ScopeName) =>
-  noun === name ? `${name}_id` : `${noun}_${name}_id`;
+/**
+ * The flat key naming a record's product or policy: `license_product_id`, a product's own
+ * `product_id`; with `ids`, a list payload's summary of its records' ids.
+ */
+const idKey = (noun: string, name: ScopeName, suffix: 'id' | 'ids' = 'id') =>
+  noun === name ? `${name}_${suffix}` : `${noun}_${name}_${suffix}`;
 
 /** Keygen's ids are UUIDs, which it accepts in any case but always sends in lower case. */
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -92,7 +95,7 @@ export function scopedSample(sample: Flat, scope: Scope): Flat {
   const fill = (record: Flat, suffix: 'id' | 'ids'): Flat => {
     const out = { ...record };
     for (const name of SCOPES) {
-      const key = idKey(noun, name).replace(/_id$/, `_${suffix}`);
+      const key = idKey(noun, name, suffix);
       if (scope[name] && key in out) out[key] = scope[name];
     }
     return out;
