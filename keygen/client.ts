@@ -33,6 +33,8 @@ export interface KeygenCall {
   accept?: (status: number, errors: readonly KeygenErrorObject[]) => boolean;
   /** Added to a 4xx message whose errors don't say what to do (renew's empty 422). */
   hint?: string;
+  /** Added to a 403 message when this call is refused for a reason beyond the token's role. */
+  forbiddenHint?: string;
 }
 
 export interface KeygenResponse<T> {
@@ -250,7 +252,7 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
       );
     case 403:
       throw new z.errors.Error(
-        `The connected token is not allowed to ${call.action}. Keygen said: ${said || 'Access denied'}. Use a token that may do this (an admin token, or a product token for this product's records).`,
+        `The connected token is not allowed to ${call.action}. Keygen said: ${said || 'Access denied'}. Use a token that may do this (an admin token, or a product token for this product's records).${call.forbiddenHint ? ` ${call.forbiddenHint}` : ''}`,
         code ?? 'FORBIDDEN',
         status,
       );

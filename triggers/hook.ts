@@ -1,11 +1,12 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { KEYGEN_API_VERSION, keygen, resourceDocument } from '../keygen/client';
+import { KEYGEN_API_VERSION, MAX_PAGE_SIZE, keygen, resourceDocument } from '../keygen/client';
 import { DeliveryError, readAccountKeys, readDelivery, readWebhookEvent } from '../keygen/delivery';
 import { findEvent, type KeygenEvent } from '../keygen/events';
 import { eventOutputFields, flattenEvent, type Flat, type OutputField } from '../keygen/normalize';
 import { lazyFields } from '../lazy';
 import { sampleEvent } from '../keygen/samples';
 import { SignatureError, verifyDelivery, type VerifyKeys } from '../keygen/signature';
+import { outOfScope, scopedSample, scopeInputs, scopeOf } from './scope';
 
 /** What performSubscribe hands to every later delivery of the Zap. */
 export interface Subscription {
@@ -52,17 +53,25 @@ export async function subscribe(
       'NO_VERIFY_KEYS',
     );
   }
+  const { product } = scopeOf(bundle);
   const created = await keygen<{ data: { id: string } }>(z, bundle, {
     method: 'POST',
     path: ['webhook-endpoints'],
-    body: resourceDocument('webhook-endpoints', {
-      url,
-      subscriptions: events,
-      signatureAlgorithm: 'ed25519',
-      apiVersion: KEYGEN_API_VERSION,
-    }),
-    action: `create a webhook endpoint for ${events.join(', ')}`,
-    target: 'webhook endpoint',
+    body: resourceDocument(
+      'webhook-endpoints',
+      {
+        url,
+        subscriptions: events,
+        signatureAlgorithm: 'ed25519',
+        apiVersion: KEYGEN_API_VERSION,
+      },
+      { product: product ? { type: 'products', id: product } : undefined },
+    ),
+    action: `create a webhook endpoint for ${events.join(', ')}${product ? ` scoped to product "${product}"` : ''}`,
+    target: product ? `product "${product}"` : 'webhook endpoint',
+    forbiddenHint: product
+      ? 'A product token only sees its own product: choose that product in Product, leave Product empty, or connect an admin token.'
+      : undefined,
   });
   const id = created.data?.data?.id;
   if (!id)
@@ -137,37 +146,63 @@ export async function receive(z: ZObject, bundle: Bundle, events: string[]): Pro
   const { event, payload } = delivery;
   const type = event.attributes.event;
   if (isStray(type, subscription)) return [];
+  const flat = flattenEvent(event, payload, findEvent(type));
+  // Checked before the dedupe, so a delivery outside the scope records nothing.
+  const outside = outOfScope(flat, scopeOf(bundle));
+  if (outside) {
+    z.console.log(`Skipped ${type} event ${event.id}, outside this Zap's scope: ${outside}.`);
+    return [];
+  }
   const token = event.meta?.idempotencyToken;
   if (token && (await seenBefore(z, `keygen:delivery:${subscription.id}:${token}`))) return [];
-  return [flattenEvent(event, payload, findEvent(type))];
+  return [flat];
 }
 
-/** Recent real events of these types, flattened like live deliveries; the sample when there are none. */
+/** Keygen's default page of webhook events: what the editor shows. */
+const RECENT_EVENTS = 10;
+/** Pages of 100 read when scoped, to find matching events among other products' without walking the whole backlog. */
+const SCOPED_PAGES = 3;
+
+/**
+ * Recent real events of these types, flattened like live deliveries; the sample when there are
+ * none. A scoped trigger shows only events its scope lets through (the newest 10 of up to 300),
+ * and otherwise the sample naming the chosen product and policy.
+ */
 export async function recentEvents(
   z: ZObject,
   bundle: Bundle,
   events: string[],
   sample: Flat,
 ): Promise<Flat[]> {
-  const response = await keygen<{ data?: unknown[] }>(z, bundle, {
-    path: ['webhook-events'],
-    // Keygen answers with the 10 newest by default, which is what the editor shows.
-    query: { events: events.includes(EVERY_EVENT) ? undefined : events },
-    action: `list recent ${events.join(', ')} events`,
-    target: 'webhook events',
-  });
+  const scope = scopeOf(bundle);
+  const scoped = Object.keys(scope).length > 0;
   const results: Flat[] = [];
-  const items = response.data?.data;
-  for (const item of Array.isArray(items) ? items : []) {
-    try {
-      const { event, payload } = readWebhookEvent(item);
-      results.push(flattenEvent(event, payload, findEvent(event.attributes.event)));
-    } catch (error) {
-      if (!(error instanceof DeliveryError)) throw error;
-      z.console.warn(`Skipped an unreadable webhook event: ${error.message}`);
+  for (let page = 1; page <= (scoped ? SCOPED_PAGES : 1); page += 1) {
+    const response = await keygen<{ data?: unknown[] }>(z, bundle, {
+      path: ['webhook-events'],
+      query: {
+        events: events.includes(EVERY_EVENT) ? undefined : events,
+        ...(scoped ? { 'page[size]': MAX_PAGE_SIZE, 'page[number]': page } : {}),
+      },
+      action: `list recent ${events.join(', ')} events`,
+      target: 'webhook events',
+    });
+    const items = response.data?.data;
+    const list = Array.isArray(items) ? items : [];
+    for (const item of list) {
+      try {
+        const { event, payload } = readWebhookEvent(item);
+        const flat = flattenEvent(event, payload, findEvent(event.attributes.event));
+        if (!outOfScope(flat, scope)) results.push(flat);
+      } catch (error) {
+        if (!(error instanceof DeliveryError)) throw error;
+        z.console.warn(`Skipped an unreadable webhook event: ${error.message}`);
+      }
     }
+    if (!scoped || results.length >= RECENT_EVENTS || list.length < MAX_PAGE_SIZE) break;
   }
-  return results.length > 0 ? results : [sample];
+  if (results.length > 0) return scoped ? results.slice(0, RECENT_EVENTS) : results;
+  return [scoped ? scopedSample(sample, scope) : sample];
 }
 
 export interface HookTriggerSpec {
@@ -176,6 +211,8 @@ export interface HookTriggerSpec {
   label: string;
   description: string;
   inputFields?: unknown[];
+  /** The payload's resource type, when the trigger has one: decides its scope inputs. */
+  resource?: string;
   /** The event types this trigger subscribes to, from the Zap's input. */
   events: (bundle: Bundle) => string[];
   outputFields: () => readonly (
@@ -189,7 +226,7 @@ export function hookTrigger(spec: HookTriggerSpec) {
   const operation = lazyFields(
     {
       type: 'hook' as const,
-      ...(spec.inputFields ? { inputFields: spec.inputFields } : {}),
+      inputFields: [...(spec.inputFields ?? []), ...scopeInputs(spec.resource)],
       performSubscribe: (z: ZObject, bundle: Bundle) => subscribe(z, bundle, spec.events(bundle)),
       performUnsubscribe: unsubscribe,
       perform: (z: ZObject, bundle: Bundle) => receive(z, bundle, spec.events(bundle)),
@@ -218,6 +255,7 @@ export function eventTrigger(event: KeygenEvent) {
     noun: event.noun,
     label: event.label,
     description: event.description,
+    resource: event.resource,
     events: () => [event.type],
     outputFields: () => eventOutputFields(event),
     sample: () => sampleEvent(event.type, event),

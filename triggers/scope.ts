@@ -1,0 +1,106 @@
+/**
+ * A hook trigger scoped to one product or one policy. Keygen filters at the source: an endpoint
+ * created with a product only receives events whose record that product may read. It cannot
+ * scope to a policy, and endpoints created without a product see the whole account, so the app
+ * applies this one rule too, to live deliveries (after verification) and to the editor's recent
+ * events alike.
+ */
+import type { Bundle, PlainInputField } from 'zapier-platform-core';
+import { nounOf, type Flat } from '../keygen/normalize';
+import { text } from '../steps/values';
+
+const SCOPES = ['product', 'policy'] as const;
+type ScopeName = (typeof SCOPES)[number];
+export type Scope = Partial<Record<ScopeName, string>>;
+
+const productInput: PlainInputField = {
+  key: 'product',
+  label: 'Product',
+  dynamic: 'list_products.id.label',
+  required: false,
+  helpText:
+    "Optional: only events about this product's records start the Zap. Keygen then sends the Zap only events whose record the product may read, and deliveries whose record names another product are dropped. Records that name no product (users, entitlement attachments) are left to Keygen's filter and kept. Leave empty for every product (with a product token: the token's own product).",
+};
+
+const policyInput: PlainInputField = {
+  key: 'policy',
+  label: 'Policy',
+  dynamic: 'list_policies.id.label',
+  required: false,
+  helpText:
+    "Optional: only licenses of this policy start the Zap; deliveries of other policies' licenses are dropped after they are verified. The list shows each policy with its product (only the chosen Product's policies when one is chosen). Leave empty for every policy.",
+};
+
+/** The scope inputs of a trigger: `policy` only where the payload is a license. */
+export function scopeInputs(resource: string | undefined): PlainInputField[] {
+  return resource === 'licenses' ? [productInput, policyInput] : [productInput];
+}
+
+export function scopeOf(bundle: Bundle): Scope {
+  const scope: Scope = {};
+  for (const name of SCOPES) {
+    const value = text(bundle.inputData?.[name]);
+    if (value !== undefined) scope[name] = value;
+  }
+  return scope;
+}
+
+/**
+ * The flat key naming a record's product or policy: `license_product_id`, a product's own
+ * `product_id`; with `ids`, a list payload's summary of its records' ids.
+ */
+const idKey = (noun: string, name: ScopeName, suffix: 'id' | 'ids' = 'id') =>
+  noun === name ? `${name}_${suffix}` : `${noun}_${name}_${suffix}`;
+
+/** Keygen's ids are UUIDs, which it accepts in any case but always sends in lower case. */
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Why one record is out of scope; a record that names no product (or policy) is in. */
+function mismatch(record: Flat, noun: string, scope: Scope): string | undefined {
+  for (const name of SCOPES) {
+    const wanted = scope[name];
+    const value = record[idKey(noun, name)];
+    if (wanted && typeof value === 'string' && value !== '' && !sameId(value, wanted)) {
+      return `its ${name} is ${value}, not ${wanted}`;
+    }
+  }
+  return undefined;
+}
+
+/** The line items of a list payload (`license_entitlements`), if the event holds a list. */
+function lineItems(flat: Flat, noun: string): Flat[] | undefined {
+  const items = flat[`${noun}s`];
+  return Array.isArray(items) ? (items as Flat[]) : undefined;
+}
+
+/**
+ * Why a flattened event is outside the Zap's scope, or `undefined` when it is in. A list payload
+ * is in when any of its records is.
+ */
+export function outOfScope(flat: Flat, scope: Scope): string | undefined {
+  const type = flat.resource_type;
+  if (typeof type !== 'string' || !SCOPES.some((name) => scope[name])) return undefined;
+  const noun = nounOf(type);
+  const items = lineItems(flat, noun);
+  if (!items) return mismatch(flat, noun, scope);
+  const reasons = items.map((item) => mismatch(item, noun, scope));
+  return reasons.length > 0 && reasons.every(Boolean) ? `every record: ${reasons[0]}` : undefined;
+}
+
+/** A sample that names the chosen product and policy wherever its records name one. */
+export function scopedSample(sample: Flat, scope: Scope): Flat {
+  const type = sample.resource_type;
+  if (typeof type !== 'string') return sample;
+  const noun = nounOf(type);
+  const fill = (record: Flat, suffix: 'id' | 'ids'): Flat => {
+    const out = { ...record };
+    for (const name of SCOPES) {
+      const key = idKey(noun, name, suffix);
+      if (scope[name] && key in out) out[key] = scope[name];
+    }
+    return out;
+  };
+  const items = lineItems(sample, noun);
+  if (!items) return fill(sample, 'id');
+  return { ...fill(sample, 'ids'), [`${noun}s`]: items.map((item) => fill(item, 'id')) };
+}
