@@ -42,8 +42,6 @@ export interface ZapRun {
 export interface RelayOptions {
   authData: AuthData;
   port?: number;
-  /** When set, every delivery is also written there as a file `npm run inspect` reads. */
-  saveDir?: string;
   /** An already started runtime to share; the relay starts (and closes) its own otherwise. */
   runtime?: ZapierRuntime;
 }
@@ -66,6 +64,8 @@ export interface Relay {
    * answer never reaches Keygen: Keygen retries them.
    */
   failAnswers(zap: Zap, count: number): void;
+  /** From now on, every delivery is also written to `dir` as a file `npm run inspect` reads. */
+  saveTo(dir: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,7 +77,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const runs: ZapRun[] = [];
   const failing = new Map<string, number>();
   let saved = 0;
-  if (options.saveDir) await mkdir(options.saveDir, { recursive: true });
+  let saveDir: string | undefined;
 
   const bundleFor = (zap: Zap) => ({
     authData: options.authData,
@@ -95,10 +95,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       publicKey: String((zap.subscribeData.keys as { ed25519?: unknown } | undefined)?.ed25519),
       receivedAt: new Date(),
     });
-    if (options.saveDir) {
+    if (saveDir) {
       saved += 1;
       const name = `${String(saved).padStart(4, '0')}-${zap.trigger}.json`;
-      await writeFile(join(options.saveDir, name), `${JSON.stringify(delivery, null, 2)}\n`);
+      await writeFile(join(saveDir, name), `${JSON.stringify(delivery, null, 2)}\n`);
     }
     const querystring = url.search.slice(1);
     const outcome = await runtime.invoke(`triggers.${zap.trigger}.operation.perform`, {
@@ -208,6 +208,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       runtime.invoke(method, { authData: options.authData, inputData, meta: {} }),
     failAnswers(zap, count) {
       failing.set(zap.id, count);
+    },
+    async saveTo(dir) {
+      await mkdir(dir, { recursive: true });
+      saveDir = dir;
     },
     async close() {
       await new Promise<void>((done) => {

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as core from 'zapier-platform-core';
 
 type LambdaEvent = Record<string, unknown>;
@@ -44,10 +45,21 @@ interface RpcCall {
   params?: unknown;
 }
 
+/** The project's root: this file runs from sandbox/ (ts-jest) or bundled from dist/sandbox/. */
+function projectRoot(dir = __dirname): string {
+  if (existsSync(join(dir, 'package.json'))) return dir;
+  const parent = dirname(dir);
+  if (parent === dir) throw new Error(`No package.json above ${__dirname}.`);
+  return projectRoot(parent);
+}
+
 /** The app's root index.js, which loads the bundle dist/app.js as Zapier does. */
-export const APP_PATH = resolve(__dirname, '..', 'index.js');
+export const APP_PATH = join(projectRoot(), 'index.js');
 
 export async function startZapierRuntime(appPath = APP_PATH): Promise<ZapierRuntime> {
+  if (!existsSync(join(dirname(appPath), 'dist', 'app.js'))) {
+    throw new Error(`The app is not built (no dist/app.js next to ${appPath}): run npm run build.`);
+  }
   // Core sends this as X-Token on RPC calls and log streams; only this process knows it.
   const token = randomBytes(24).toString('hex');
   const store = new Map<string, CacheEntry>();
