@@ -29,6 +29,8 @@ export interface ZapierRuntime {
   invoke(method: string, bundle: Record<string, unknown>): Promise<Outcome>;
   /** The z.cache store: scoped key → value as the app stored it (JSON) and its expiry. */
   readonly cache: ReadonlyMap<string, CacheEntry>;
+  /** Where core's RPC client reaches this runtime (`rpc_base`, X-Token). */
+  readonly rpc: { url: string; token: string };
   /** Console lines the app logged through z.console (Zapier shows them in the Zap's logs). */
   readonly consoleLines: readonly string[];
   close(): Promise<void>;
@@ -102,8 +104,9 @@ export async function startZapierRuntime(appPath = APP_PATH): Promise<ZapierRunt
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
     if (req.headers['x-token'] !== token) {
-      res.writeHead(401, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: 'unknown token' }));
+      // Empty, so core's client reports "Got a 401".
+      res.writeHead(401);
+      res.end();
       return;
     }
     if (req.url === '/logs') {
@@ -133,6 +136,7 @@ export async function startZapierRuntime(appPath = APP_PATH): Promise<ZapierRunt
 
   return {
     cache: store,
+    rpc: { url: `${base}/rpc`, token },
     consoleLines,
     async invoke(method, bundle) {
       try {
