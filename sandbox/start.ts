@@ -55,8 +55,8 @@ function printStep(step: Step, index: number, out: NodeJS.WritableStream) {
   if (step.output) parts.push(fieldTable(step.output));
   if (step.rows?.length) parts.push(table(step.rows));
   if (step.runs.length) parts.push(`Zap runs caused:\n${table(step.runs)}`);
-  else if (step.name !== 'connect') parts.push('Zap runs caused: none');
-  if (step.note) parts.push(step.note);
+  else if (step.output && step.name !== 'connect') parts.push('Zap runs caused: none');
+  if (step.notes?.length) parts.push(step.notes.join('\n'));
   for (const problem of step.problems) parts.push(`  ✗ ${problem}`);
   out.write(`${parts.join('\n\n')}\n`);
 }

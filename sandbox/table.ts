@@ -1,8 +1,6 @@
 // Plain-text tables for people reading a terminal.
 
-const MAX_CELL = 64;
-
-export function cell(value: unknown): string {
+export function cell(value: unknown, max = 64): string {
   const text =
     value === null || value === undefined
       ? '—'
@@ -10,17 +8,18 @@ export function cell(value: unknown): string {
         ? value
         : JSON.stringify(value);
   const flat = text.replace(/\s+/g, ' ');
-  return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** Rows under a header line; columns default to the keys of the rows, in order of appearance. */
 export function table(
   rows: readonly Record<string, unknown>[],
   columns?: readonly string[],
+  maxCell?: number,
 ): string {
   const names = columns ?? [...new Set(rows.flatMap((row) => Object.keys(row)))];
   if (names.length === 0) return '';
-  const cells = rows.map((row) => names.map((name) => cell(row[name])));
+  const cells = rows.map((row) => names.map((name) => cell(row[name], maxCell)));
   const widths = names.map((name, i) => Math.max(name.length, ...cells.map((r) => r[i].length)));
   const line = (values: readonly string[]) =>
     values
@@ -36,5 +35,7 @@ export function fieldTable(record: Record<string, unknown>, keys?: readonly stri
   return table(
     chosen.filter((key) => key in record).map((key) => ({ field: key, value: record[key] })),
     ['field', 'value'],
+    // One value per line: room for a whole label or key.
+    120,
   );
 }

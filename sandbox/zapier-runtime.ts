@@ -167,10 +167,13 @@ export async function startZapierRuntime(appPath = APP_PATH): Promise<ZapierRunt
 
 /** Zapier's view of a thrown error: halted, or an error whose JSON message carries a code. */
 export function outcomeOf(error: unknown): Outcome {
-  const { name = 'Error', message = String(error) } = (error ?? {}) as {
+  const { name = 'Error', message: full = String(error) } = (error ?? {}) as {
     name?: string;
     message?: string;
   };
+  // Core appends the invocation's bundle ("What happened: …") to every message it passes on;
+  // Zapier shows the user only the message itself.
+  const message = full.split('\nWhat happened:\n')[0];
   if (name === 'HaltedError') return { status: 'halted', message };
   try {
     const parsed = JSON.parse(message) as { message?: unknown; code?: unknown };
