@@ -1,0 +1,180 @@
+/**
+ * The request pipeline in front of the routes, in Keygen's order: the account from the path,
+ * `Keygen-Version`, the bearer token, the JSON body; then Keygen's headers and error bodies on
+ * the way out.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Deliveries } from './delivery';
+import { ApiError, badRequest, notFound, routeNotFound, unauthorized } from './errors';
+import { isApiError, match, type Bearer, type Reply, type Request, type Route } from './http';
+import type { AccountKeys } from './keys';
+import type { Model } from './models';
+import type { Context } from './serializers';
+import type { Stamped } from './store';
+
+export interface App {
+  ctx: Context;
+  keys: AccountKeys;
+  deliveries: Deliveries;
+}
+
+export type AppRoute = Route<App>;
+
+const SUPPORTED_VERSIONS = ['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Sends `event` about `record` to every endpoint subscribed to it. */
+export function emit<T extends Stamped>(
+  app: App,
+  event: string,
+  model: Model<T>,
+  record: T,
+  meta?: Record<string, unknown>,
+): void {
+  const data = model.serialize(app.ctx, record);
+  const owners = model.products(app.ctx, record);
+  app.deliveries.broadcast(event, meta ? { data, meta } : { data }, owners === 'any' ? [] : owners);
+}
+
+function authenticate(app: App, header: string | undefined): Bearer {
+  const scheme = /^Bearer\s+(.*)$/i.exec(header ?? '');
+  const secret = scheme?.[1]?.trim() ?? '';
+  if (!secret) throw unauthorized('TOKEN_MISSING');
+  if (UUID.test(secret)) {
+    throw unauthorized(
+      'TOKEN_FORMAT_INVALID',
+      "Token format is invalid (make sure that you're providing a token value, not a token's UUID identifier)",
+    );
+  }
+  const token = app.ctx.store.tokens.find((t) => t.secret === secret);
+  if (!token) throw unauthorized('TOKEN_INVALID');
+  return { token, productId: token.bearerType === 'products' ? token.bearerId : null };
+}
+
+function apiVersion(header: string | undefined, fallback: string): string {
+  if (header === undefined || header === '') return fallback;
+  const version = header.replace(/^v/i, '');
+  if (!SUPPORTED_VERSIONS.includes(version)) {
+    throw badRequest(
+      `unsupported API version requested (${header})`,
+      { header: 'Keygen-Version' },
+      'INVALID_API_VERSION',
+    );
+  }
+  return version;
+}
+
+async function readBody(incoming: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw badRequest('The request body is too large', { pointer: '/' });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('The request data is not valid JSON', { pointer: '/' }, 'JSON_INVALID');
+  }
+}
+
+async function dispatch(
+  app: App,
+  routes: readonly AppRoute[],
+  incoming: IncomingMessage,
+  headers: Record<string, string>,
+): Promise<Reply> {
+  const url = new URL(incoming.url ?? '/', 'http://sandbox.invalid');
+  const parts = url.pathname.split('/').slice(1);
+  if (parts[0] !== 'v1' || parts[1] !== 'accounts' || parts.length < 3) throw routeNotFound();
+  const segments = parts.slice(3).filter((part, i, all) => part !== '' || i < all.length - 1);
+  let decoded: string[];
+  let accountRef: string;
+  try {
+    accountRef = decodeURIComponent(parts[2]);
+    decoded = segments.map((part) => decodeURIComponent(part));
+  } catch {
+    throw routeNotFound();
+  }
+  const { account } = app.ctx;
+  if (accountRef !== account.id && accountRef !== account.slug)
+    throw notFound('account', accountRef);
+  headers['Keygen-Account'] = account.id;
+  const version = apiVersion(
+    incoming.headers['keygen-version'] as string | undefined,
+    account.apiVersion,
+  );
+  headers['Keygen-Version'] = version;
+  if (incoming.headers['keygen-environment']) {
+    throw badRequest(
+      'environment is not supported by this Keygen edition',
+      { header: 'Keygen-Environment' },
+      'ENVIRONMENT_NOT_SUPPORTED',
+    );
+  }
+  const found = match(routes, incoming.method ?? 'GET', decoded);
+  if (!found) throw routeNotFound();
+  const authorization = incoming.headers.authorization;
+  const bearer =
+    found.route.public && !authorization ? undefined : authenticate(app, authorization);
+  if (bearer) {
+    headers['Keygen-Bearer'] = bearer.token.bearerId;
+    headers['Keygen-Token'] = bearer.token.id;
+  }
+  const req: Request = {
+    method: incoming.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    params: found.params,
+    version,
+    body: await readBody(incoming),
+    bearer,
+  };
+  return found.route.handler(req, app);
+}
+
+/** Answers one HTTP request; never throws. */
+export async function handle(
+  app: App,
+  routes: readonly AppRoute[],
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const requestId = randomUUID();
+  const headers: Record<string, string> = {
+    'Keygen-Edition': 'CE',
+    'Keygen-Mode': 'singleplayer',
+    'X-Request-Id': requestId,
+  };
+  let reply: Reply;
+  try {
+    reply = await dispatch(app, routes, incoming, headers);
+  } catch (error) {
+    const apiError = isApiError(error)
+      ? error
+      : new ApiError(500, [
+          {
+            title: 'Internal server error',
+            detail: `The sandbox failed to answer: ${(error as Error).message}`,
+          },
+        ]);
+    reply = {
+      status: apiError.status,
+      body: { meta: { id: requestId }, errors: apiError.errors },
+      headers: apiError.headers,
+    };
+  }
+  const body = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+  outgoing.writeHead(reply.status, {
+    ...headers,
+    ...(body ? { 'Content-Type': 'application/vnd.api+json; charset=utf-8' } : {}),
+    ...reply.headers,
+    'Content-Length': String(Buffer.byteLength(body)),
+  });
+  outgoing.end(body);
+}
