@@ -8,9 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deliveries } from './delivery';
 import { ApiError, badRequest, notFound, routeNotFound, unauthorized } from './errors';
 import { isApiError, match, type Bearer, type Reply, type Request, type Route } from './http';
-import type { AccountKeys } from './keys';
+import { SIGNATURE_ALGORITHMS, type AccountKeys, type SignatureAlgorithm } from './keys';
 import type { Model } from './models';
 import type { Context } from './serializers';
+import { signatureHeaders } from './signer';
 import type { Stamped } from './store';
 
 export interface App {
@@ -66,6 +67,19 @@ function apiVersion(header: string | undefined, fallback: string): string {
   return version;
 }
 
+/** The algorithm `Keygen-Accept-Signature` asks responses to be signed with (default ed25519). */
+function acceptedSignature(header: string | undefined, accountId: string): SignatureAlgorithm {
+  if (header === undefined || header === '') return 'ed25519';
+  const match = /^(?:keyid="([^"]+)",\s*)?algorithm="([^"]+)"$/.exec(header.trim());
+  const invalid = (why: string) =>
+    badRequest(`invalid accept-signature header (${why})`, { header: 'Keygen-Accept-Signature' });
+  if (!match) throw invalid('malformed');
+  if (!(SIGNATURE_ALGORITHMS as readonly string[]).includes(match[2]))
+    throw invalid('unsupported algorithm');
+  if (match[1] !== undefined && match[1] !== accountId) throw invalid('keyid not found');
+  return match[2] as SignatureAlgorithm;
+}
+
 async function readBody(incoming: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -83,12 +97,19 @@ async function readBody(incoming: IncomingMessage): Promise<unknown> {
   }
 }
 
+interface Exchange {
+  headers: Record<string, string>;
+  /** Set once the account is known: responses are signed from then on, errors included. */
+  signWith?: SignatureAlgorithm;
+}
+
 async function dispatch(
   app: App,
   routes: readonly AppRoute[],
   incoming: IncomingMessage,
-  headers: Record<string, string>,
+  exchange: Exchange,
 ): Promise<Reply> {
+  const { headers } = exchange;
   const url = new URL(incoming.url ?? '/', 'http://sandbox.invalid');
   const parts = url.pathname.split('/').slice(1);
   if (parts[0] !== 'v1' || parts[1] !== 'accounts' || parts.length < 3) throw routeNotFound();
@@ -105,6 +126,10 @@ async function dispatch(
   if (accountRef !== account.id && accountRef !== account.slug)
     throw notFound('account', accountRef);
   headers['Keygen-Account'] = account.id;
+  exchange.signWith = acceptedSignature(
+    incoming.headers['keygen-accept-signature'] as string | undefined,
+    account.id,
+  );
   const version = apiVersion(
     incoming.headers['keygen-version'] as string | undefined,
     account.apiVersion,
@@ -151,9 +176,10 @@ export async function handle(
     'Keygen-Mode': 'singleplayer',
     'X-Request-Id': requestId,
   };
+  const exchange: Exchange = { headers };
   let reply: Reply;
   try {
-    reply = await dispatch(app, routes, incoming, headers);
+    reply = await dispatch(app, routes, incoming, exchange);
   } catch (error) {
     const apiError = isApiError(error)
       ? error
@@ -170,10 +196,28 @@ export async function handle(
     };
   }
   const body = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+  // Keygen's Location is absolute; routes know only the path.
+  const host = incoming.headers.host ?? '127.0.0.1';
+  const location = reply.headers?.Location;
+  const absolute = location?.startsWith('/') ? { Location: `http://${host}${location}` } : {};
+  const signed = exchange.signWith
+    ? signatureHeaders({
+        accountId: app.ctx.account.id,
+        keys: app.keys,
+        algorithm: exchange.signWith,
+        method: incoming.method ?? 'GET',
+        host: host.replace(/:\d+$/, ''),
+        target: incoming.url ?? '/',
+        body,
+        date: new Date(),
+      })
+    : {};
   outgoing.writeHead(reply.status, {
     ...headers,
+    ...signed,
     ...(body ? { 'Content-Type': 'application/vnd.api+json; charset=utf-8' } : {}),
     ...reply.headers,
+    ...absolute,
     'Content-Length': String(Buffer.byteLength(body)),
   });
   outgoing.end(body);

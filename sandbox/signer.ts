@@ -24,6 +24,40 @@ export function digestOf(body: string): string {
   return `sha-256=${createHash('sha256').update(body, 'utf8').digest('base64')}`;
 }
 
+export interface SigningInput {
+  accountId: string;
+  keys: AccountKeys;
+  algorithm: SignatureAlgorithm;
+  method: string;
+  host: string;
+  target: string;
+  body: string;
+  date: Date;
+}
+
+/**
+ * `Date`, `Digest` and `Keygen-Signature` (plus their `Keygen-` twins) for one message: a webhook
+ * delivery or an API response (reference §10.6), which Keygen signs the same way.
+ */
+export function signatureHeaders(input: SigningInput): Record<string, string> {
+  const date = input.date.toUTCString();
+  const digest = digestOf(input.body);
+  const signingString = [
+    `(request-target): ${input.method.toLowerCase()} ${input.target || '/'}`,
+    `host: ${input.host}`,
+    `date: ${date}`,
+    `digest: ${digest}`,
+  ].join('\n');
+  const signature = signWith(input.keys, input.algorithm, Buffer.from(signingString, 'utf8'));
+  return {
+    Date: date,
+    Digest: digest,
+    'Keygen-Date': date,
+    'Keygen-Digest': digest,
+    'Keygen-Signature': `keyid="${input.accountId}", algorithm="${input.algorithm}", signature="${signature}", headers="(request-target) host date digest"`,
+  };
+}
+
 export interface SignedDelivery {
   accountId: string;
   keys: AccountKeys;
@@ -35,24 +69,15 @@ export interface SignedDelivery {
 }
 
 export function deliveryHeaders(delivery: SignedDelivery): Record<string, string> {
-  const date = delivery.date.toUTCString();
-  const digest = digestOf(delivery.body);
-  const { host, target } = signedTarget(delivery.url);
-  const signingString = [
-    `(request-target): post ${target}`,
-    `host: ${host}`,
-    `date: ${date}`,
-    `digest: ${digest}`,
-  ].join('\n');
-  const signature = signWith(delivery.keys, delivery.algorithm, Buffer.from(signingString, 'utf8'));
+  const signed = signatureHeaders({ ...delivery, method: 'POST', ...signedTarget(delivery.url) });
   return {
     'User-Agent': `Keygen/${delivery.apiVersion} (+https://keygen.sh/docs/api/webhooks/)`,
     'Content-Type': 'application/json',
-    Date: date,
-    Digest: digest,
-    'Keygen-Date': date,
-    'Keygen-Digest': digest,
-    'Keygen-Signature': `keyid="${delivery.accountId}", algorithm="${delivery.algorithm}", signature="${signature}", headers="(request-target) host date digest"`,
+    Date: signed.Date,
+    Digest: signed.Digest,
+    'Keygen-Date': signed['Keygen-Date'],
+    'Keygen-Digest': signed['Keygen-Digest'],
+    'Keygen-Signature': signed['Keygen-Signature'],
     'Keygen-Version': delivery.apiVersion,
   };
 }

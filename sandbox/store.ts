@@ -232,6 +232,14 @@ export class Store {
   readonly webhookEndpoints = new Collection<WebhookEndpoint>(this);
   readonly webhookEvents = new Collection<WebhookEvent>(this);
 
+  /** A license goes with its machines and tokens, without events for them (reference §12.1). */
+  deleteLicense(id: string): void {
+    for (const machine of this.machines.all())
+      if (machine.licenseId === id) this.machines.delete(machine.id);
+    for (const token of this.tokens.all()) if (token.bearerId === id) this.tokens.delete(token.id);
+    this.licenses.delete(id);
+  }
+
   now(): string {
     return new Date().toISOString();
   }

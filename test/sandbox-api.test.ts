@@ -193,7 +193,7 @@ describe('licenses', () => {
       },
     });
     expect(status).toBe(201);
-    expect(headers.get('location')).toBe(body.data.links.self);
+    expect(headers.get('location')).toBe(`${sandbox.baseUrl}${body.data.links.self}`);
     expect(body.data.attributes).toMatchObject({
       name: 'Created',
       status: 'ACTIVE',

@@ -46,12 +46,30 @@ afterAll(async () => {
 /** The endpoint URL as registered: a path and query kept exactly as written. */
 const registered = () => hook.url;
 
-function independentlyVerify(
-  delivery: Received,
-  url: string,
-): { algorithm: string; keyid: string } {
+interface Message {
+  method: string;
+  host: string;
+  target: string;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A delivery as the request its registered URL says it is: host without port, target as written. */
+function asMessage(delivery: Received, url: string): Message {
+  const afterScheme = url.slice(url.indexOf('//') + 2);
+  const authority = afterScheme.slice(0, afterScheme.search(/[/?]|$/));
+  return {
+    method: 'post',
+    host: authority.replace(/:\d+$/, ''),
+    target: afterScheme.slice(authority.length).split('#')[0] || '/',
+    body: delivery.body,
+    headers: delivery.headers,
+  };
+}
+
+function independentlyVerify(message: Message): { algorithm: string; keyid: string } {
   const header = (name: string) => {
-    const value = delivery.headers[name];
+    const value = message.headers[name];
     if (typeof value !== 'string') throw new Error(`no ${name} header`);
     return value;
   };
@@ -62,14 +80,10 @@ function independentlyVerify(
   }
   expect(params.headers).toBe('(request-target) host date digest');
   const digest =
-    'sha-256=' + createHash('sha256').update(Buffer.from(delivery.body, 'utf8')).digest('base64');
+    'sha-256=' + createHash('sha256').update(Buffer.from(message.body, 'utf8')).digest('base64');
   expect(header('digest')).toBe(digest);
-  const afterScheme = url.slice(url.indexOf('//') + 2);
-  const authority = afterScheme.slice(0, afterScheme.search(/[/?]|$/));
-  const host = authority.replace(/:\d+$/, '');
-  const target = afterScheme.slice(authority.length).split('#')[0] || '/';
-  const message = Buffer.from(
-    `(request-target): post ${target}\nhost: ${host}\ndate: ${header('date')}\ndigest: ${digest}`,
+  const data = Buffer.from(
+    `(request-target): ${message.method} ${message.target}\nhost: ${message.host}\ndate: ${header('date')}\ndigest: ${digest}`,
   );
   const signature = Buffer.from(params.signature, 'base64');
   const pem = (b64: string) => createPublicKey(Buffer.from(b64, 'base64').toString('utf8'));
@@ -78,14 +92,14 @@ function independentlyVerify(
     case 'ed25519':
       valid = ed.verify(
         signature,
-        message,
+        data,
         Buffer.from(Buffer.from(keys.ed25519, 'base64').toString('utf8'), 'hex'),
       );
       break;
     case 'rsa-pss-sha256':
       valid = verify(
         'sha256',
-        message,
+        data,
         {
           key: pem(keys.rsa2048),
           padding: constants.RSA_PKCS1_PSS_PADDING,
@@ -97,7 +111,7 @@ function independentlyVerify(
     case 'rsa-sha256':
       valid = verify(
         'sha256',
-        message,
+        data,
         { key: pem(keys.rsa2048), padding: constants.RSA_PKCS1_PADDING },
         signature,
       );
@@ -105,7 +119,7 @@ function independentlyVerify(
     case 'ecdsa-p256':
       // DER: a SEQUENCE of two INTEGERs, not the raw r‖s WebCrypto uses.
       expect(signature[0]).toBe(0x30);
-      valid = verify('sha256', message, { key: pem(keys.ecdsa), dsaEncoding: 'der' }, signature);
+      valid = verify('sha256', data, { key: pem(keys.ecdsa), dsaEncoding: 'der' }, signature);
       break;
     default:
       throw new Error(`unexpected algorithm ${params.algorithm}`);
@@ -140,7 +154,7 @@ test.each(ALGORITHMS)(
     expect(mine).toHaveLength(1);
     const [delivery] = mine;
     expect(delivery.path).toBe('/Hooks/%7Efoo/?b=2&a=1');
-    expect(independentlyVerify(delivery, registered())).toEqual({
+    expect(independentlyVerify(asMessage(delivery, registered()))).toEqual({
       algorithm,
       keyid: sandbox.accountId,
     });
@@ -154,7 +168,7 @@ test.each(ALGORITHMS)(
       ...delivery.headers,
       digest: 'sha-256=' + createHash('sha256').update(forged.body).digest('base64'),
     };
-    expect(() => independentlyVerify(forged, registered())).toThrow('does not verify');
+    expect(() => independentlyVerify(asMessage(forged, registered()))).toThrow('does not verify');
     expect(() => appVerify(forged, registered())).toThrow();
     // Registered elsewhere: the signed target differs, so a replay to another endpoint fails.
     expect(() => appVerify(delivery, registered().replace('%7Efoo', '~foo'))).toThrow();
@@ -182,7 +196,7 @@ test(
       expect(second.body).toBe(first.body);
       expect(second.headers.date).not.toBe(first.headers.date);
       for (const attempt of [first, second]) {
-        expect(independentlyVerify(attempt, failing.url).algorithm).toBe('ecdsa-p256');
+        expect(independentlyVerify(asMessage(attempt, failing.url)).algorithm).toBe('ecdsa-p256');
         expect(appVerify(attempt, failing.url).algorithm).toBe('ecdsa-p256');
       }
     } finally {
@@ -191,3 +205,33 @@ test(
   },
   LIMIT_MS,
 );
+
+test.each(ALGORITHMS)(
+  'API responses are signed with %s when Keygen-Accept-Signature asks for it',
+  async (algorithm) => {
+    const target = `/v1/accounts/${sandbox.accountSlug}/licenses?limit=2`;
+    const response = await fetch(`${sandbox.baseUrl}${target}`, {
+      headers: {
+        Authorization: `Bearer ${sandbox.token}`,
+        'Keygen-Accept-Signature': `keyid="${sandbox.accountId}", algorithm="${algorithm}"`,
+      },
+    });
+    const body = await response.text();
+    const headers = Object.fromEntries(response.headers.entries());
+    expect(
+      independentlyVerify({ method: 'get', host: '127.0.0.1', target, body, headers }),
+    ).toEqual({
+      algorithm,
+      keyid: sandbox.accountId,
+    });
+  },
+  LIMIT_MS,
+);
+
+test('an unknown Keygen-Accept-Signature algorithm is a 400', async () => {
+  const { status, body } = await api(sandbox, 'GET', '/me', {
+    headers: { 'Keygen-Accept-Signature': 'algorithm="hmac-sha256"' },
+  });
+  expect(status).toBe(400);
+  expect(body.errors[0].detail).toBe('invalid accept-signature header (unsupported algorithm)');
+});

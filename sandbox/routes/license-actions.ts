@@ -140,7 +140,7 @@ export const licenseActionRoutes: AppRoute[] = [
   route<App>('DELETE', 'licenses/:id/actions/revoke', (req, app) => {
     const license = models.findOr404(app.ctx, req, models.licenses, req.params.id);
     emit(app, 'license.revoked', models.licenses, license);
-    app.ctx.store.licenses.delete(license.id);
+    app.ctx.store.deleteLicense(license.id);
     return noContent();
   }),
   route<App>('GET', 'licenses/:id/actions/validate', (req, app) => {

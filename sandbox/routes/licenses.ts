@@ -173,7 +173,7 @@ export const licenseRoutes: AppRoute[] = [
   route('DELETE', 'licenses/:id', (req, app) => {
     const license = models.findOr404(app.ctx, req, models.licenses, req.params.id);
     emit(app, 'license.deleted', models.licenses, license);
-    app.ctx.store.licenses.delete(license.id);
+    app.ctx.store.deleteLicense(license.id);
     return noContent();
   }),
   ...['PUT', 'PATCH'].map((method) =>
