@@ -22,6 +22,12 @@ async function main(): Promise<void> {
   if (unknown.length > 0)
     throw new Error(`Unknown argument ${unknown[0]}. Usage: npm run sandbox -- [--port N]`);
   const sandbox = await startSandbox({ port: portArgument(process.argv.slice(2)) });
+  // Before the JSON line: whoever reads it may stop the sandbox at once.
+  const stop = () => {
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const { baseUrl, accountId, token } = sandbox;
   process.stdout.write(`${JSON.stringify({ baseUrl, accountId, token })}\n`);
   const { licenses } = sandbox.seed;
@@ -33,14 +39,14 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = () => {
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`sandbox: ${(error as Error).message}\n`);
+  const { code, message, port } = error as NodeJS.ErrnoException & { port?: number };
+  const why =
+    code === 'EADDRINUSE'
+      ? `port ${port} is already in use: choose another with --port N, or --port 0 for any free port.`
+      : message;
+  process.stderr.write(`sandbox: ${why}\n`);
   process.exit(1);
 });
