@@ -523,3 +523,123 @@ describe('webhook endpoints', () => {
     expect(other.status).toBe(403);
   });
 });
+
+describe('more license actions', () => {
+  test('usage: increment within maxUses, decrement not below 0, reset', async () => {
+    const created = await api(sandbox, 'POST', '/licenses', {
+      body: {
+        data: {
+          type: 'licenses',
+          attributes: { maxUses: 2 },
+          relationships: {
+            policy: { data: { type: 'policies', id: sandbox.seed.policyIds.perpetual } },
+          },
+        },
+      },
+    });
+    const id = created.body.data.id;
+    const usage = (action: string, meta?: Record<string, unknown>) =>
+      api(sandbox, 'POST', `/licenses/${id}/actions/${action}`, meta ? { body: { meta } } : {});
+    expect((await usage('increment-usage', { increment: 2 })).body.data.attributes.uses).toBe(2);
+    const over = await usage('increment-usage');
+    expect(over.status).toBe(422);
+    expect(over.body.errors[0]).toMatchObject({
+      code: 'USES_LIMIT_EXCEEDED',
+      detail: 'usage exceeds maximum allowed for license (2)',
+      source: { pointer: '/data/attributes/uses' },
+    });
+    expect((await usage('decrement-usage')).body.data.attributes.uses).toBe(1);
+    const below = await usage('decrement-usage', { decrement: 5 });
+    expect(below.status).toBe(422);
+    expect(below.body.errors[0].code).toBe('USES_INVALID');
+    expect((await usage('reset-usage')).body.data.attributes.uses).toBe(0);
+  });
+
+  test('check-in needs a policy that requires it', async () => {
+    const { status, body } = await api(
+      sandbox,
+      'POST',
+      `/licenses/${sandbox.seed.licenses.active.id}/actions/check-in`,
+    );
+    expect(status).toBe(422);
+    expect(body.errors).toEqual([
+      {
+        title: 'Unprocessable entity',
+        detail: 'cannot be checked in because the policy does not require it',
+      },
+    ]);
+  });
+
+  test('change policy within the product, and change or clear the owner', async () => {
+    const { id } = sandbox.seed.licenses.expired;
+    const moved = await api(sandbox, 'PUT', `/licenses/${id}/policy`, {
+      body: { data: { type: 'policies', id: sandbox.seed.policyIds.perpetual } },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.data.relationships.policy.data.id).toBe(sandbox.seed.policyIds.perpetual);
+    const unknownPolicy = await api(sandbox, 'PUT', `/licenses/${id}/policy`, {
+      body: { data: { type: 'policies', id: '00000000-0000-4000-8000-000000000000' } },
+    });
+    expect(unknownPolicy.status).toBe(404);
+    const cleared = await api(sandbox, 'PUT', `/licenses/${id}/owner`, { body: { data: null } });
+    expect(cleared.body.data.relationships.owner.data).toBeNull();
+    const owned = await api(sandbox, 'PUT', `/licenses/${id}/owner`, {
+      body: { data: { type: 'users', id: sandbox.seed.userId } },
+    });
+    expect(owned.body.data.relationships.owner.data).toEqual({
+      type: 'users',
+      id: sandbox.seed.userId,
+    });
+  });
+
+  test('a license token is shown once, with its secret, only in the answer that creates it', async () => {
+    const { id } = sandbox.seed.licenses.active;
+    const { status, body } = await api(sandbox, 'POST', `/licenses/${id}/tokens`, {
+      body: { data: { type: 'tokens', attributes: { name: 'Activation', maxActivations: 3 } } },
+    });
+    expect(status).toBe(200);
+    expect(body.data.attributes).toMatchObject({
+      kind: 'activation-token',
+      name: 'Activation',
+      maxActivations: 3,
+    });
+    expect(body.data.attributes.token).toMatch(/^activ-[0-9a-f]{32}v3$/);
+    expect(body.data.relationships.bearer.data).toEqual({ type: 'licenses', id });
+    const shown = await api(sandbox, 'GET', `/tokens/${body.data.id}`);
+    expect(shown.body.data.attributes.token).toBeUndefined();
+  });
+
+  test('a machine file is signed as machine/<enc> and names its machine', async () => {
+    const machine = await api(sandbox, 'POST', '/machines', {
+      body: {
+        data: {
+          type: 'machines',
+          attributes: { fingerprint: 'fp-file' },
+          relationships: {
+            license: { data: { type: 'licenses', id: sandbox.seed.licenses.active.id } },
+          },
+        },
+      },
+    });
+    const id = machine.body.data.id;
+    const { status, body } = await api(sandbox, 'POST', `/machines/${id}/actions/check-out`, {
+      body: { meta: { include: ['license'], algorithm: 'base64+rsa-sha256' } },
+    });
+    expect(status).toBe(200);
+    expect(body.data.type).toBe('machine-files');
+    expect(body.data.relationships.machine.data).toEqual({ type: 'machines', id });
+    const cert: string = body.data.attributes.certificate;
+    expect(cert.startsWith('-----BEGIN MACHINE FILE-----\n')).toBe(true);
+    const inner = cert.split('\n').slice(1, -2).join('');
+    const { enc, sig, alg } = JSON.parse(Buffer.from(inner, 'base64').toString('utf8'));
+    expect(alg).toBe('base64+rsa-sha256');
+    const keys = (await api(sandbox, 'GET', '')).body.data.meta.keys;
+    const rsa = createPublicKey(Buffer.from(keys.rsa2048, 'base64').toString('utf8'));
+    expect(verify('sha256', Buffer.from(`machine/${enc}`), rsa, Buffer.from(sig, 'base64'))).toBe(
+      true,
+    );
+    const asFile = await api(sandbox, 'GET', `/machines/${id}/actions/check-out`);
+    expect(asFile.headers.get('content-type')).toBe('application/octet-stream');
+    expect(String(asFile.body)).toMatch(/^-----BEGIN MACHINE FILE-----\n/);
+  });
+});

@@ -317,3 +317,52 @@ test(
   },
   LIMIT_MS,
 );
+
+test(
+  'revoke sends only license.revoked, delete only license.deleted; entitlements and tokens have their events',
+  async () => {
+    const hook = await receiver();
+    await subscribe(sandbox, hook.url);
+    const { active, expired, suspended } = sandbox.seed.licenses;
+    const entitlements = { data: [{ type: 'entitlements', id: sandbox.seed.entitlementId }] };
+    expect(
+      (await api(sandbox, 'POST', `/licenses/${expired.id}/entitlements`, { body: entitlements }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await api(sandbox, 'DELETE', `/licenses/${expired.id}/entitlements`, { body: entitlements }))
+        .status,
+    ).toBe(204);
+    await api(sandbox, 'POST', `/licenses/${active.id}/tokens`);
+    await sandbox.idle();
+    expect((await api(sandbox, 'DELETE', `/licenses/${active.id}/actions/revoke`)).status).toBe(
+      204,
+    );
+    expect((await api(sandbox, 'DELETE', `/licenses/${suspended.id}`)).status).toBe(204);
+    await sandbox.idle();
+    const events = hook.received.map((d) => envelope(d.body));
+    expect(events.map((e) => e.attributes.event)).toEqual([
+      'license.entitlements.attached',
+      'license.entitlements.detached',
+      'token.generated',
+      'license.revoked',
+      'license.deleted',
+    ]);
+    const attached = JSON.parse(events[0].attributes.payload).data;
+    expect(attached).toEqual([
+      expect.objectContaining({
+        type: 'license-entitlements',
+        relationships: expect.objectContaining({
+          entitlement: expect.objectContaining({
+            data: { type: 'entitlements', id: sandbox.seed.entitlementId },
+          }),
+          license: expect.objectContaining({ data: { type: 'licenses', id: expired.id } }),
+        }),
+      }),
+    ]);
+    expect(JSON.parse(events[2].attributes.payload).data.attributes.token).toBeUndefined();
+    expect(JSON.parse(events[3].attributes.payload).data.id).toBe(active.id);
+    expect((await api(sandbox, 'GET', `/licenses/${active.id}`)).status).toBe(404);
+  },
+  LIMIT_MS,
+);
