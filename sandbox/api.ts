@@ -113,6 +113,7 @@ async function dispatch(
   const url = new URL(incoming.url ?? '/', 'http://sandbox.invalid');
   const parts = url.pathname.split('/').slice(1);
   if (parts[0] !== 'v1' || parts[1] !== 'accounts' || parts.length < 3) throw routeNotFound();
+  // A trailing slash names the same route.
   const segments = parts.slice(3).filter((part, i, all) => part !== '' || i < all.length - 1);
   let decoded: string[];
   let accountRef: string;

@@ -1,6 +1,6 @@
-// The sandbox signs deliveries as Keygen does, for all four algorithms: each delivery it sends
-// must pass the app's verifier (keygen/signature.ts) and an independent verifier written here
-// (its own URL split, digest and header parsing; @noble/ed25519 for Ed25519, node:crypto with
+// The sandbox signs deliveries (and API responses) as Keygen does, for all four algorithms: each
+// delivery must pass the app's verifier (keygen/signature.ts) and an independent verifier written
+// here (its own URL split, digest and header parsing; @noble/ed25519 for Ed25519, node:crypto with
 // Keygen's exact RSA-PSS salt length for RSA), so neither the sandbox nor the app can drift from
 // Keygen's scheme without a failure.
 import { constants, createHash, createPublicKey, verify } from 'node:crypto';
