@@ -301,7 +301,8 @@ test(
 test(
   'a retry pending for a deleted endpoint is silently dropped',
   async () => {
-    const slow = await startSandbox({ retryDelaysMs: [300] });
+    // Long enough that the endpoint is surely deleted before the retry is due, even under load.
+    const slow = await startSandbox({ retryDelaysMs: [3000] });
     const hook = await receiver([500]);
     try {
       const endpointId = await subscribe(slow, hook.url);
