@@ -20,7 +20,15 @@ ${DELIVERY_FILE_HELP}
 
 \`npm start -- --keep-running\` saves every delivery the local relay receives in this format.`;
 
-export function inspectMain(argv: readonly string[], out = process.stdout, err = process.stderr) {
+interface Output {
+  write(text: string): unknown;
+}
+
+export function inspectMain(
+  argv: readonly string[],
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+) {
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = argv.filter((a) => a.startsWith('--'));
   const unknown = flags.filter((f) => !['--json', '--help', '-h'].includes(f));

@@ -57,8 +57,8 @@ function run(...argv: string[]) {
   let stderr = '';
   const code = inspectMain(
     argv,
-    { write: (s: string) => (stdout += s) } as unknown as NodeJS.WriteStream,
-    { write: (s: string) => (stderr += s) } as unknown as NodeJS.WriteStream,
+    { write: (s: string) => (stdout += s) },
+    { write: (s: string) => (stderr += s) },
   );
   return { code, stdout, stderr };
 }
