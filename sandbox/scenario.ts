@@ -158,11 +158,15 @@ class Story {
     body: (step: Step) => Promise<void>,
   ): Promise<Step> {
     const step: Step = { name, title, ok: true, problems: [], runs: [] };
+    const logged = this.relay.runtime.consoleLines.length;
     try {
       await body(step);
     } catch (error) {
       step.problems.push(`Stopped: ${(error as Error).message}`);
     }
+    // What the app wrote with z.console (Zapier shows it in the Zap's logs).
+    const lines = this.relay.runtime.consoleLines.slice(logged).map((line) => `app log: ${line}`);
+    if (lines.length > 0) step.notes = [...(step.notes ?? []), ...lines];
     step.ok = step.problems.length === 0;
     this.report(step);
     return step;

@@ -102,25 +102,20 @@ export async function startZapierRuntime(appPath = APP_PATH): Promise<ZapierRunt
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse) {
-    const body = await readBody(req);
     if (req.headers['x-token'] !== token) {
+      req.resume();
       // Empty, so core's client reports "Got a 401".
       res.writeHead(401);
       res.end();
       return;
     }
     if (req.url === '/logs') {
-      // JSON Lines, one record per log call; HTTP request logs are left out (they repeat
-      // what the steps show).
-      for (const line of body.split('\n')) {
-        if (!line.trim()) continue;
-        const record = JSON.parse(line) as { message?: string; data?: { log_type?: string } };
-        if (record.data?.log_type === 'console') consoleLines.push(String(record.message));
-      }
+      await readLogStream(req);
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
       return;
     }
+    const body = await readBody(req);
     const call = JSON.parse(body) as RpcCall;
     const handler = typeof call.method === 'string' ? rpc[call.method] : undefined;
     const answer = handler
@@ -128,6 +123,34 @@ export async function startZapierRuntime(appPath = APP_PATH): Promise<ZapierRunt
       : { id: call.id, error: `This local runtime has no RPC method "${String(call.method)}".` };
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(answer));
+  }
+
+  // JSON Lines, one record per log call, read as they arrive: core aborts the stream when the
+  // answer takes over 200 ms. HTTP request logs are left out (the steps show the same).
+  function readLogStream(req: IncomingMessage): Promise<void> {
+    let pending = '';
+    const take = (line: string) => {
+      let record: { message?: unknown; data?: { log_type?: unknown } } | null = null;
+      try {
+        record = JSON.parse(line) as typeof record;
+      } catch {
+        return;
+      }
+      if (record?.data?.log_type === 'console') consoleLines.push(String(record.message));
+    };
+    return new Promise((done) => {
+      req.on('data', (chunk: Buffer) => {
+        const lines = (pending + chunk.toString('utf8')).split('\n');
+        pending = lines.pop() ?? '';
+        lines.forEach(take);
+      });
+      req.on('end', () => {
+        take(pending);
+        done();
+      });
+      // An aborted stream still keeps the lines that arrived.
+      req.on('close', () => done());
+    });
   }
 
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

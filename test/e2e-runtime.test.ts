@@ -69,3 +69,23 @@ test('an RPC call without the runtime’s token is refused', async () => {
     /RPC request failed after 1 attempts: Got a 401/,
   );
 }, 30_000);
+
+test('console lines core streams to the log endpoint are kept; HTTP logs are not', async () => {
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  const createLogger = require('zapier-platform-core/src/tools/create-logger') as (
+    event: unknown,
+    options: unknown,
+  ) => ((message: string, data: unknown) => Promise<void>) & { end(): Promise<unknown> };
+  const logger = createLogger(
+    { token: runtime.rpc.token },
+    { endpoint: runtime.rpc.url.replace(/\/rpc$/, '/logs') },
+  );
+  await logger('Could not record delivery x: rate limited', { log_type: 'console' });
+  await logger('200 GET http://127.0.0.1/v1/accounts/acme/me', { log_type: 'http' });
+  await logger.end();
+  // Core stops waiting for the log server after 200 ms; the lines may land a little later.
+  for (let i = 0; i < 100 && runtime.consoleLines.length === 0; i++) {
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  expect(runtime.consoleLines).toEqual(['Could not record delivery x: rate limited']);
+}, 30_000);
