@@ -130,7 +130,7 @@ export async function startZapierRuntime(appPath = APP_PATH): Promise<ZapierRunt
   function readLogStream(req: IncomingMessage): Promise<void> {
     let pending = '';
     const take = (line: string) => {
-      let record: { message?: unknown; data?: { log_type?: unknown } } | null = null;
+      let record: { message?: unknown; data?: { log_type?: unknown } } | null;
       try {
         record = JSON.parse(line) as typeof record;
       } catch {
