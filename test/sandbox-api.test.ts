@@ -12,7 +12,12 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({ retryDelaysMs: [] });
 }, LIMIT_MS);
-afterAll(() => sandbox.close());
+afterAll(async () => {
+  await sandbox.idle();
+  // Offline: every endpoint left subscribed here is on loopback.
+  expect(sandbox.deliveries.filter((d) => new URL(d.url).hostname !== '127.0.0.1')).toEqual([]);
+  await sandbox.close();
+}, LIMIT_MS);
 
 /** The payload resource of a recorded delivery fixture. */
 function fixtureResource(name: string) {
@@ -500,7 +505,7 @@ describe('webhook endpoints', () => {
     const own = await api(sandbox, 'POST', '/webhook-endpoints', {
       token: sandbox.productToken,
       body: {
-        data: { type: 'webhook-endpoints', attributes: { url: 'https://hooks.example.com/p' } },
+        data: { type: 'webhook-endpoints', attributes: { url: 'http://127.0.0.1:9/p' } },
       },
     });
     expect(own.status).toBe(201);
@@ -513,7 +518,7 @@ describe('webhook endpoints', () => {
       body: {
         data: {
           type: 'webhook-endpoints',
-          attributes: { url: 'https://hooks.example.com/p' },
+          attributes: { url: 'http://127.0.0.1:9/p' },
           relationships: {
             product: { data: { type: 'products', id: '00000000-0000-4000-8000-000000000000' } },
           },
