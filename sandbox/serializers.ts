@@ -300,6 +300,8 @@ export function serializeProduct(ctx: Context, product: Product): Resource {
 
 export function serializePolicy(ctx: Context, policy: Policy): Resource {
   const self = path(ctx, 'policies', policy.id);
+  // The rest of the record is exactly the policy's attributes, in serializer order; `seq` is only
+  // the store's ordering.
   const { id, productId, created, updated, seq, metadata, ...attributes } = policy;
   void seq;
   return {
