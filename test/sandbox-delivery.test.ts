@@ -78,6 +78,14 @@ test(
       lastResponseBody: null,
     });
     expect(event.attributes.created).toBe(event.attributes.updated);
+    // Keygen CE: the account is the only relationship (EE adds environment).
+    expect(event.relationships).toEqual({
+      account: {
+        links: { related: `/v1/accounts/${sandbox.accountId}` },
+        data: { type: 'accounts', id: sandbox.accountId },
+      },
+    });
+    expect(event.links.self).toBe(`/v1/accounts/${sandbox.accountId}/webhook-events/${event.id}`);
     expect(event.meta.idempotencyToken).toMatch(/^[0-9a-f]{62}v3$/);
     const payload = JSON.parse(event.attributes.payload);
     expect(payload.data).toMatchObject({
