@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deliveries } from './delivery';
-import { ApiError, badRequest, notFound, routeNotFound, unauthorized } from './errors';
+import { ApiError, badRequest, forbidden, notFound, routeNotFound, unauthorized } from './errors';
 import { isApiError, match, type Bearer, type Reply, type Request, type Route } from './http';
 import { SIGNATURE_ALGORITHMS, type AccountKeys, type SignatureAlgorithm } from './keys';
 import type { Model } from './models';
@@ -51,6 +51,10 @@ function authenticate(app: App, header: string | undefined): Bearer {
   }
   const token = app.ctx.store.tokens.find((t) => t.secret === secret);
   if (!token) throw unauthorized('TOKEN_INVALID');
+  // License (activation) tokens act for one license in Keygen; the sandbox serves admin and product tokens only.
+  if (token.bearerType === 'licenses') {
+    throw forbidden('The sandbox accepts only admin and product tokens');
+  }
   return { token, productId: token.bearerType === 'products' ? token.bearerId : null };
 }
 

@@ -612,6 +612,9 @@ describe('more license actions', () => {
     expect(body.data.relationships.bearer.data).toEqual({ type: 'licenses', id });
     const shown = await api(sandbox, 'GET', `/tokens/${body.data.id}`);
     expect(shown.body.data.attributes.token).toBeUndefined();
+    // It is not an admin's key to the account.
+    const used = await api(sandbox, 'GET', '/licenses', { token: body.data.attributes.token });
+    expect(used.status).toBe(403);
   });
 
   test('a machine file is signed as machine/<enc> and names its machine', async () => {
