@@ -51,7 +51,8 @@ function authenticate(app: App, header: string | undefined): Bearer {
   }
   const token = app.ctx.store.tokens.find((t) => t.secret === secret);
   if (!token) throw unauthorized('TOKEN_INVALID');
-  // License (activation) tokens act for one license in Keygen; the sandbox serves admin and product tokens only.
+  // In Keygen a license (activation) token acts for its license only; the sandbox serves admin and
+  // product tokens.
   if (token.bearerType === 'licenses') {
     throw forbidden('The sandbox accepts only admin and product tokens');
   }
