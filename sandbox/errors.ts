@@ -20,7 +20,7 @@ export class ApiError extends Error {
 
 const pointer = (path: string | undefined) => (path ? { source: { pointer: path } } : {});
 
-/** A record the bearer can't see, by the name Keygen gives its model ("license", "webhook endpoint"). */
+/** A record the bearer can't see, by Keygen's name for its model ("license", "webhook endpoint"). */
 export function notFound(model: string, id: string): ApiError {
   return new ApiError(404, [
     {
@@ -82,7 +82,7 @@ export interface ModelError {
   pointer: string;
 }
 
-/** A model validation 422 (`<ATTRIBUTE>_<TYPE>` codes); an empty list is what Keygen sends for some. */
+/** A model validation 422 (`<ATTRIBUTE>_<TYPE>` codes); Keygen sends an empty list for some. */
 export function invalidResource(...errors: ModelError[]): ApiError {
   return new ApiError(
     422,

@@ -53,7 +53,7 @@ function expiresFilter(query: URLSearchParams): ((license: License) => boolean) 
   return (l) => l.expiry !== null && l.expiry.slice(0, 10) === day;
 }
 
-/** Metadata containment on one top-level key; `true`, `false`, `null` and digits also match typed. */
+/** Metadata containment on a top-level key; `true`, `false`, `null` and digits also match typed. */
 function metadataFilters(query: URLSearchParams): ((license: License) => boolean)[] {
   const filters: ((license: License) => boolean)[] = [];
   for (const [param, value] of query) {

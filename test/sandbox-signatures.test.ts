@@ -54,7 +54,7 @@ interface Message {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A delivery as the request its registered URL says it is: host without port, target as written. */
+/** A delivery as the request its registered URL names: host without port, target as written. */
 function asMessage(delivery: Received, url: string): Message {
   const afterScheme = url.slice(url.indexOf('//') + 2);
   const authority = afterScheme.slice(0, afterScheme.search(/[/?]|$/));

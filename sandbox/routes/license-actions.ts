@@ -11,7 +11,7 @@ import { licenseDoc } from './licenses';
 
 const SUSPENDED_AT = '/data/attributes/suspended';
 
-/** A license action route: finds the license (by id or key), runs `act`, answers with the license. */
+/** A license action: finds the license (by id or key), runs `act`, answers with the license. */
 function action(
   method: string,
   name: string,

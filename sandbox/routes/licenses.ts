@@ -1,4 +1,4 @@
-/** Licenses: the index with its filters, read by id or key, create, update, delete, relationships. */
+/** Licenses: the filtered index, read by id or key, create, update, delete, relationships. */
 import { emit, type App, type AppRoute } from '../api';
 import { badRequest, invalidResource, notFound, unprocessableEntity } from '../errors';
 import {

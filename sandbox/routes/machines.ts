@@ -1,4 +1,7 @@
-/** Machines: activate (within the license's limit), read by id or fingerprint, update, deactivate, check out. */
+/**
+ * Machines: activate (within the license's limit), read by id or fingerprint, update, deactivate,
+ * check out.
+ */
 import { emit, type App, type AppRoute } from '../api';
 import { badRequest, invalidResource } from '../errors';
 import {
