@@ -1,0 +1,188 @@
+/**
+ * Machines: activate (within the license's limit), read by id or fingerprint, update, deactivate,
+ * check out.
+ */
+import { emit, type App, type AppRoute } from '../api';
+import { badRequest, invalidResource } from '../errors';
+import {
+  attributesOf,
+  dataOf,
+  metaOf,
+  noContent,
+  ok,
+  paginate,
+  relationshipId,
+  route,
+  type Request,
+} from '../http';
+import { checkOut, readCheckoutOptions } from '../license-files';
+import * as models from '../models';
+import { policyOf } from '../serializers';
+import type { Machine } from '../store';
+import { attribute } from '../values';
+import { licenseIncludes } from './license-actions';
+
+const machineDoc = (app: App, machine: Machine) => ({
+  data: models.machines.serialize(app.ctx, machine),
+});
+
+const TEXT = ['name', 'ip', 'hostname', 'platform'] as const;
+const SIZES = ['cores', 'memory', 'disk'] as const;
+
+function applyAttributes(req: Request, machine: Partial<Machine>): void {
+  const attributes = attributesOf(req);
+  for (const name of TEXT) {
+    const value = attribute(attributes, name, 'string');
+    if (value !== undefined) machine[name] = value;
+  }
+  for (const name of SIZES) {
+    const value = attribute(attributes, name, 'integer');
+    if (value !== undefined) machine[name] = value;
+  }
+  const metadata = attribute(attributes, 'metadata', 'metadata');
+  if (metadata !== undefined) machine.metadata = metadata;
+}
+
+export const machineRoutes: AppRoute[] = [
+  route('GET', 'machines', (req, app) => {
+    const { store } = app.ctx;
+    const q = req.query;
+    const keyLicense =
+      q.get('key') !== null ? store.licenses.find((l) => l.key === q.get('key')) : undefined;
+    const machines = models.listVisible(app.ctx, req, models.machines).filter((m) => {
+      const license = store.licenses.get(m.licenseId);
+      return (
+        (q.get('fingerprint') === null || m.fingerprint === q.get('fingerprint')) &&
+        (q.get('license') === null || m.licenseId === q.get('license')) &&
+        (q.get('key') === null || m.licenseId === keyLicense?.id) &&
+        (q.get('product') === null || license?.productId === q.get('product')) &&
+        (q.get('policy') === null || license?.policyId === q.get('policy')) &&
+        (q.get('owner') === null || m.ownerId === q.get('owner')) &&
+        (q.get('hostname') === null || m.hostname === q.get('hostname')) &&
+        (q.get('ip') === null || m.ip === q.get('ip'))
+      );
+    });
+    const page = paginate(req, machines);
+    return ok({
+      data: page.data.map((m) => models.machines.serialize(app.ctx, m)),
+      links: page.links,
+    });
+  }),
+  route('GET', 'machines/:id', (req, app) =>
+    ok(machineDoc(app, models.findOr404(app.ctx, req, models.machines, req.params.id))),
+  ),
+  route('POST', 'machines', (req, app) => {
+    const { store } = app.ctx;
+    dataOf(req);
+    const fingerprint = attribute(attributesOf(req), 'fingerprint', 'string');
+    if (!fingerprint) throw badRequest('is missing', { pointer: '/data/attributes/fingerprint' });
+    const licenseId = relationshipId(req, 'license');
+    const license = licenseId ? store.licenses.get(licenseId) : undefined;
+    if (!license || !models.visible(app.ctx, req, models.licenses, license)) {
+      throw invalidResource({
+        detail: 'must exist',
+        code: 'LICENSE_NOT_FOUND',
+        pointer: '/data/relationships/license',
+      });
+    }
+    const siblings = store.machines.all().filter((m) => m.licenseId === license.id);
+    if (siblings.some((m) => m.fingerprint === fingerprint)) {
+      throw invalidResource({
+        detail: 'has already been taken',
+        code: 'FINGERPRINT_TAKEN',
+        pointer: '/data/attributes/fingerprint',
+      });
+    }
+    const max = license.maxMachines ?? policyOf(app.ctx, license).maxMachines;
+    if (max !== null && siblings.length >= max) {
+      throw invalidResource({
+        detail: `machine count has exceeded maximum allowed for license (${max})`,
+        code: 'MACHINE_LIMIT_EXCEEDED',
+        pointer: '/data',
+      });
+    }
+    const fields: Partial<Machine> = {};
+    applyAttributes(req, fields);
+    const machine = store.machines.add({
+      licenseId: license.id,
+      ownerId: license.ownerId,
+      groupId: null,
+      fingerprint,
+      cores: fields.cores ?? null,
+      memory: fields.memory ?? null,
+      disk: fields.disk ?? null,
+      ip: fields.ip ?? null,
+      hostname: fields.hostname ?? null,
+      platform: fields.platform ?? null,
+      name: fields.name ?? null,
+      lastCheckOut: null,
+      metadata: fields.metadata ?? {},
+    });
+    emit(app, 'machine.created', models.machines, machine);
+    const doc = machineDoc(app, machine);
+    return { status: 201, body: doc, headers: { Location: doc.data.links!.self } };
+  }),
+  ...['PATCH', 'PUT'].map((method) =>
+    route<App>(method, 'machines/:id', (req, app) => {
+      const machine = models.findOr404(app.ctx, req, models.machines, req.params.id);
+      applyAttributes(req, machine);
+      app.ctx.store.machines.touch(machine);
+      emit(app, 'machine.updated', models.machines, machine);
+      return ok(machineDoc(app, machine));
+    }),
+  ),
+  route('DELETE', 'machines/:id', (req, app) => {
+    const machine = models.findOr404(app.ctx, req, models.machines, req.params.id);
+    emit(app, 'machine.deleted', models.machines, machine);
+    app.ctx.store.machines.delete(machine.id);
+    return noContent();
+  }),
+  ...['POST', 'GET'].map((method) =>
+    route<App>(method, 'machines/:id/actions/check-out', (req, app) => {
+      const { ctx } = app;
+      const machine = models.findOr404(ctx, req, models.machines, req.params.id);
+      const license = ctx.store.licenses.get(machine.licenseId)!;
+      const forLicense = licenseIncludes(app, license);
+      const licenseRecord = () => [models.licenses.serialize(ctx, license)];
+      const owner = () => (machine.ownerId ? forLicense.owner() : []);
+      const file = checkOut(
+        ctx,
+        app.keys,
+        {
+          kind: 'machine',
+          record: models.machines.serialize(ctx, machine),
+          secret: license.key + machine.fingerprint,
+          licenseId: license.id,
+          machineId: machine.id,
+          includes: {
+            license: licenseRecord,
+            'license.entitlements': forLicense.entitlements,
+            'license.product': forLicense.product,
+            'license.policy': forLicense.policy,
+            'license.owner': forLicense.owner,
+            'license.users': forLicense.users,
+            components: () => [],
+            environment: () => [],
+            group: () => [],
+            owner,
+          },
+        },
+        readCheckoutOptions(req.query, method === 'POST' ? metaOf(req) : {}),
+      );
+      machine.lastCheckOut = file.attributes.issued as string;
+      ctx.store.machines.touch(machine);
+      emit(app, 'machine.checked-out', models.machines, machine);
+      if (method === 'GET') {
+        return {
+          status: 200,
+          text: file.attributes.certificate as string,
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            'Content-Disposition': `attachment; filename="${machine.id}.lic"`,
+          },
+        };
+      }
+      return ok({ data: file });
+    }),
+  ),
+];
