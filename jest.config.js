@@ -11,4 +11,6 @@ module.exports = {
   // @noble/* ship ESM only; let ts-jest turn them into CommonJS for Jest.
   transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // Records output and fails a file whose output, results or errors contain a test token.
+  setupFilesAfterEnv: ['<rootDir>/test/setup-output.ts'],
 };
