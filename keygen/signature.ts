@@ -131,6 +131,17 @@ export function verifyDelivery(input: DeliveryToVerify): VerifiedDelivery {
   return { algorithm: params.name, keyId: params.keyid, date };
 }
 
+/**
+ * Whether deliveries to this endpoint could ever verify: the signed host and path can be rebuilt
+ * from its URL, and every key given imports. Subscribe checks it before storing a subscription.
+ */
+export function checkVerifiable(endpointUrl: string, keys: VerifyKeys): void {
+  splitEndpointUrl(endpointUrl);
+  for (const kind of ['ed25519', 'rsa2048', 'ecdsa'] as const) {
+    if (keys[kind]) importKey(kind, kind, keys[kind]);
+  }
+}
+
 /** Case-insensitive lookup that also finds Zapier's `Http-`-prefixed form of a header. */
 export function headerValue(
   headers: Record<string, string | undefined>,

@@ -353,7 +353,7 @@ describe('credentials', () => {
 
   it('the auth test refuses such a token the same way, without echoing it', async () => {
     const error = await failure(
-      appTester(App.authentication.test, {
+      appTester(App.authentication.test as (z: ZObject, bundle: Bundle) => Promise<unknown>, {
         authData: { ...authData, token: `${TOKEN}\u200b` },
       }),
     );

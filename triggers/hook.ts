@@ -1,11 +1,16 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { KEYGEN_API_VERSION, keygen, resourceDocument } from '../keygen/client';
+import { KEYGEN_API_VERSION, keygen, keygenList, resourceDocument } from '../keygen/client';
 import { DeliveryError, readAccountKeys, readDelivery, readWebhookEvent } from '../keygen/delivery';
 import { findEvent, type KeygenEvent } from '../keygen/events';
 import { eventOutputFields, flattenEvent, type Flat, type OutputField } from '../keygen/normalize';
 import { lazyFields } from '../lazy';
 import { sampleEvent } from '../keygen/samples';
-import { SignatureError, verifyDelivery, type VerifyKeys } from '../keygen/signature';
+import {
+  SignatureError,
+  checkVerifiable,
+  verifyDelivery,
+  type VerifyKeys,
+} from '../keygen/signature';
 
 /** What performSubscribe hands to every later delivery of the Zap. */
 export interface Subscription {
@@ -26,6 +31,60 @@ function subscriptionOf(bundle: Bundle, events: string[]): Subscription | undefi
   return { ...data, events: Array.isArray(data.events) ? data.events : events } as Subscription;
 }
 
+/** An id Keygen could have given: text that is one path segment, never "." or "..". */
+function isEndpointId(id: unknown): id is string {
+  return typeof id === 'string' && id.trim() !== '' && !/^\.{1,2}$/.test(id);
+}
+
+/** The endpoints pointing at this URL: there is one per Zap, as each Zap has its own target URL. */
+async function endpointsFor(z: ZObject, bundle: Bundle, url: string): Promise<string[]> {
+  const endpoints = await keygenList<{ id?: unknown; attributes?: { url?: unknown } }>(z, bundle, {
+    path: ['webhook-endpoints'],
+    action: 'list webhook endpoints (to find the one for this Zap)',
+    target: 'webhook endpoints',
+  });
+  return endpoints
+    .filter((endpoint) => endpoint.attributes?.url === url)
+    .map((endpoint) => endpoint.id)
+    .filter(isEndpointId);
+}
+
+async function deleteEndpoint(z: ZObject, bundle: Bundle, id: string): Promise<void> {
+  // Already gone (deleted in Keygen's dashboard, or never created) is what we wanted anyway.
+  await keygen(z, bundle, {
+    method: 'DELETE',
+    path: ['webhook-endpoints', id],
+    action: `delete webhook endpoint ${id}`,
+    target: `webhook endpoint ${id}`,
+    allowNotFound: true,
+  });
+}
+
+/**
+ * Deletes what a failed subscribe may have left in Keygen: by id when Keygen gave a usable one,
+ * else every endpoint for the Zap's URL. Says what happened, for the error being reported.
+ */
+async function removeLeftover(z: ZObject, bundle: Bundle, url: string, id: unknown) {
+  try {
+    const ids = isEndpointId(id) ? [id] : await endpointsFor(z, bundle, url);
+    for (const each of ids) await deleteEndpoint(z, bundle, each);
+    return ids.length > 0 ? ' The webhook endpoint Keygen created was deleted again.' : '';
+  } catch {
+    return ` Keygen may have created a webhook endpoint for ${url} that could not be deleted: delete it in the Keygen dashboard (Webhooks).`;
+  }
+}
+
+/** A failure after which Keygen may have created the endpoint: it answered, but not with a 4xx. */
+function mayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'AppError') return false;
+  try {
+    const { status } = JSON.parse(error.message) as { status?: unknown };
+    return !(typeof status === 'number' && status >= 400 && status < 500);
+  } catch {
+    return true;
+  }
+}
+
 export async function subscribe(
   z: ZObject,
   bundle: Bundle,
@@ -33,6 +92,14 @@ export async function subscribe(
 ): Promise<Subscription> {
   const url = bundle.targetUrl;
   if (!url) throw new z.errors.Error('Zapier gave no URL to subscribe Keygen to.', 'NO_TARGET_URL');
+  try {
+    checkVerifiable(url, {});
+  } catch (error) {
+    throw new z.errors.Error(
+      `Zapier's webhook URL "${url}" is not an absolute http(s) URL, so Keygen's signature over it could never be checked. Turn the Zap off and on again; if it persists, contact support.`,
+      'UNVERIFIABLE_TARGET_URL',
+    );
+  }
   // Keys first: if the token may not read them, no endpoint is left behind.
   const account = await keygen(z, bundle, {
     path: [],
@@ -52,50 +119,75 @@ export async function subscribe(
       'NO_VERIFY_KEYS',
     );
   }
-  const created = await keygen<{ data: { id: string } }>(z, bundle, {
-    method: 'POST',
-    path: ['webhook-endpoints'],
-    body: resourceDocument('webhook-endpoints', {
-      url,
-      subscriptions: events,
-      signatureAlgorithm: 'ed25519',
-      apiVersion: KEYGEN_API_VERSION,
-    }),
-    action: `create a webhook endpoint for ${events.join(', ')}`,
-    target: 'webhook endpoint',
-  });
-  const id = created.data?.data?.id;
-  if (!id)
+  try {
+    checkVerifiable(url, keys);
+  } catch (error) {
+    if (!(error instanceof SignatureError)) throw error;
     throw new z.errors.Error(
-      'Keygen created the webhook endpoint but returned no id.',
+      `Keygen's account answer has a verify key that cannot be used, so deliveries could never be verified: ${error.message} Check the Base URL and Account ID of the connection.`,
+      'NO_VERIFY_KEYS',
+    );
+  }
+  let created: Awaited<ReturnType<typeof keygen<{ data?: { id?: unknown } }>>>;
+  try {
+    created = await keygen<{ data?: { id?: unknown } }>(z, bundle, {
+      method: 'POST',
+      path: ['webhook-endpoints'],
+      body: resourceDocument('webhook-endpoints', {
+        url,
+        subscriptions: events,
+        signatureAlgorithm: 'ed25519',
+        apiVersion: KEYGEN_API_VERSION,
+      }),
+      action: `create a webhook endpoint for ${events.join(', ')}`,
+      target: 'webhook endpoint',
+    });
+  } catch (error) {
+    if (mayHaveCreated(error)) {
+      const note = await removeLeftover(z, bundle, url, undefined);
+      if (note) z.console.warn(note.trim());
+    }
+    throw error;
+  }
+  const id = created.data?.data?.id;
+  if (!isEndpointId(id)) {
+    const note = await removeLeftover(z, bundle, url, undefined);
+    throw new z.errors.Error(
+      `Keygen created the webhook endpoint but answered without a usable id, so the Zap could never unsubscribe it.${note} Turn the Zap off and on again.`,
       'NO_ENDPOINT_ID',
     );
+  }
   return { id, url, events, keys };
 }
 
+/** Deletes the Zap's endpoint; one stored without a usable id is found by its URL. */
 export async function unsubscribe(z: ZObject, bundle: Bundle): Promise<{ id: string }> {
-  const id = (bundle.subscribeData as Partial<Subscription> | undefined)?.id;
-  if (!id) return { id: '' };
-  // Already gone (deleted in Keygen's dashboard, or never created) is what we wanted anyway.
-  await keygen(z, bundle, {
-    method: 'DELETE',
-    path: ['webhook-endpoints', id],
-    action: `delete webhook endpoint ${id}`,
-    target: `webhook endpoint ${id}`,
-    allowNotFound: true,
-  });
-  return { id };
+  const data = bundle.subscribeData as Partial<Subscription> | undefined;
+  const ids = isEndpointId(data?.id)
+    ? [data.id]
+    : typeof data?.url === 'string' && data.url !== ''
+      ? await endpointsFor(z, bundle, data.url)
+      : [];
+  for (const id of ids) await deleteEndpoint(z, bundle, id);
+  return { id: ids.join(',') };
 }
 
-/** Best effort: z.cache is an RPC that can fail or be rate-limited, and must never block a run. */
+/**
+ * Claims a delivery with one atomic set-if-absent, so that of concurrent runs of one delivery only
+ * the first goes on (false: already claimed). When the cache cannot answer, the run goes on: a
+ * missed event is worse than a repeated one, and the Zap's log says this run may be a duplicate.
+ */
 async function seenBefore(z: ZObject, key: string): Promise<boolean> {
   try {
-    if ((await z.cache.get(key)) !== null) return true;
-    await z.cache.set(key, true, SEEN_TTL_SECONDS);
+    // Core refuses an undefined scope though its type allows only that: null is its "no scope".
+    const unscoped = null as unknown as undefined;
+    return (await z.cache.set(key, true, SEEN_TTL_SECONDS, unscoped, true)) === false;
   } catch (error) {
-    z.console.warn(`Could not record delivery ${key}: ${(error as Error).message}`);
+    z.console.warn(
+      `Could not check whether Keygen delivery ${key} was already processed (${(error as Error).message}), so it was processed: this run may be a duplicate of an earlier one.`,
+    );
+    return false;
   }
-  return false;
 }
 
 function isStray(type: string, subscription: Subscription): boolean {
@@ -137,8 +229,9 @@ export async function receive(z: ZObject, bundle: Bundle, events: string[]): Pro
   const { event, payload } = delivery;
   const type = event.attributes.event;
   if (isStray(type, subscription)) return [];
-  const token = event.meta?.idempotencyToken;
-  if (token && (await seenBefore(z, `keygen:delivery:${subscription.id}:${token}`))) return [];
+  // Keygen keeps the idempotency token across retries; an event without one has its id.
+  const once = event.meta?.idempotencyToken || event.id;
+  if (await seenBefore(z, `keygen:delivery:${subscription.id}:${once}`)) return [];
   return [flattenEvent(event, payload, findEvent(type))];
 }
 
