@@ -1,5 +1,6 @@
 // Subscribe and unsubscribe never leave an endpoint behind in Keygen, nor store a subscription
 // whose deliveries could never verify.
+import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import type { Subscription } from '../triggers/hook';
 import { App, JSON_API, appTester, at, authData, keygenApi, unmatched } from './helpers/app';
@@ -84,19 +85,18 @@ describe('subscribe when creating the endpoint fails', () => {
   it.each([
     [
       'a 502 page',
-      (scope: ReturnType<typeof keygenApi>) =>
-        scope.reply(502, '<title>Bad Gateway</title>', { 'Content-Type': 'text/html' }),
+      (post: nock.Interceptor) =>
+        post.reply(502, '<title>Bad Gateway</title>', { 'Content-Type': 'text/html' }),
       'KEYGEN_UNAVAILABLE',
     ],
     [
       'a 201 whose body is not JSON',
-      (scope: ReturnType<typeof keygenApi>) =>
-        scope.reply(201, 'created', { 'Content-Type': 'text/plain' }),
+      (post: nock.Interceptor) => post.reply(201, 'created', { 'Content-Type': 'text/plain' }),
       'NOT_KEYGEN_API',
     ],
     [
       'a timeout',
-      (scope: ReturnType<typeof keygenApi>) => scope.delayConnection(500).reply(201, {}),
+      (post: nock.Interceptor) => post.delayConnection(500).reply(201, {}),
       'KEYGEN_TIMEOUT',
     ],
   ] as const)(
@@ -189,7 +189,7 @@ describe('subscribe refuses what could never verify', () => {
 });
 
 describe('unsubscribe', () => {
-  const stored = (id: unknown): Partial<Subscription> & { id: unknown } => ({
+  const stored = (id: unknown): Omit<Subscription, 'id'> & { id: unknown } => ({
     id,
     url: TARGET,
     events: ['license.created'],

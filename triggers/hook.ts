@@ -95,6 +95,7 @@ export async function subscribe(
   try {
     checkVerifiable(url, {});
   } catch (error) {
+    if (!(error instanceof SignatureError)) throw error;
     throw new z.errors.Error(
       `Zapier's webhook URL "${url}" is not an absolute http(s) URL, so Keygen's signature over it could never be checked. Turn the Zap off and on again; if it persists, contact support.`,
       'UNVERIFIABLE_TARGET_URL',
