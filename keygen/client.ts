@@ -367,9 +367,11 @@ function unavailable(
   response: HttpResponse,
   errors: readonly KeygenErrorObject[],
 ): Error {
-  const said = errors.length ? ` Keygen said: ${describeKeygenErrors(errors)}.` : '';
+  const said = errors.length
+    ? `. Keygen said: ${describeKeygenErrors(errors)}`
+    : ` with ${describeBody(response)}`;
   return new z.errors.Error(
-    `Keygen (or a proxy in front of it) failed while trying to ${call.action}: HTTP ${response.status} with ${describeBody(response)}.${said} This is usually temporary: try again in a few minutes; if it persists, check Keygen's status and the Base URL of the connection.`,
+    `Keygen (or a proxy in front of it) failed while trying to ${call.action}: HTTP ${response.status}${said}. This is usually temporary: try again in a few minutes; if it persists, check Keygen's status and the Base URL of the connection.`,
     'KEYGEN_UNAVAILABLE',
     response.status,
   );
