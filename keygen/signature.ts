@@ -199,6 +199,11 @@ function parseSignatureHeader(header: string | undefined): SignatureParams {
         `is not a list of name="value" pairs (unparsable from character ${start + 1})`,
       );
     const [, name, value, comma] = match;
+    if (!(REQUIRED_PARAMS as readonly string[]).includes(name)) {
+      // Keygen sends exactly these four; anything else (a "Signature" beside "signature") is
+      // someone else's doing, and would only be ignored.
+      throw malformed(`has an unknown parameter "${name}"`);
+    }
     if (params.has(name)) throw malformed(`has the parameter "${name}" twice`);
     params.set(name, value);
     // Exactly one comma between pairs, none after the last.
@@ -229,7 +234,13 @@ function parseSignatureHeader(header: string | undefined): SignatureParams {
   // Keygen sends signature="" when it failed to sign; nothing can verify, so it is malformed.
   if (signature === '')
     throw malformed('has an empty signature (Keygen could not sign this delivery)');
-  if (signature.length % 4 !== 0 || !BASE64.test(signature)) {
+  // Canonical only: unused bits of the last character would let one signature be written
+  // several ways.
+  if (
+    signature.length % 4 !== 0 ||
+    !BASE64.test(signature) ||
+    Buffer.from(signature, 'base64').toString('base64') !== signature
+  ) {
     throw malformed('has a signature that is not valid base64');
   }
   return { keyid: params.get('keyid')!, name, algorithm, signature };
@@ -325,10 +336,13 @@ function importKey(algorithm: string, kind: keyof VerifyKeys, encoded: string | 
 function decodeKey(kind: keyof VerifyKeys, encoded: string): KeyObject {
   const invalid = (why: string) =>
     new SignatureError('invalid-key', `Key check failed: the account's "${kind}" key ${why}.`);
-  const text = Buffer.from(encoded, 'base64').toString('utf8');
-  // Keygen publishes the Ed25519 key as base64 of its hex form.
-  if (kind === 'ed25519' && !/^[0-9a-fA-F]{64}$/.test(text)) {
-    throw invalid('is not base64 of a 64-digit hex string');
+  const bytes = Buffer.from(encoded, 'base64');
+  // Keygen strict-encodes its keys; anything else is not the key it published.
+  if (bytes.toString('base64') !== encoded) throw invalid('is not canonical base64');
+  const text = bytes.toString('utf8');
+  // Keygen publishes the Ed25519 key as base64 of its lower-case hex form: one spelling only.
+  if (kind === 'ed25519' && !/^[0-9a-f]{64}$/.test(text)) {
+    throw invalid('is not base64 of a 64-digit hex string in lower case');
   }
   let key: KeyObject;
   try {
