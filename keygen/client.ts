@@ -217,14 +217,20 @@ async function send<T>(
   } catch (error) {
     throw unreachable(z, bundle, call, error);
   }
-  return interpret<T>(z, call, response);
+  try {
+    return interpret<T>(z, call, response);
+  } catch (error) {
+    // Keygen's details and a proxy's page are quoted: neither may carry the token back out.
+    throw scrubbed(error, bundle);
+  }
 }
 
-/** Secrets of the connection that must never reach a message, longest first. */
+/** Secrets of the connection that must never reach a message (also as JSON escapes them). */
 function secretsOf(bundle: Bundle): string[] {
   return [bundle.authData.token, bundle.authData.environment]
     .filter((value): value is string => typeof value === 'string' && value.trim().length >= 4)
     .flatMap((value) => [value, value.trim()])
+    .flatMap((value) => [value, JSON.stringify(value).slice(1, -1)])
     .sort((a, b) => b.length - a.length);
 }
 
@@ -232,20 +238,24 @@ function redact(text: string, secrets: readonly string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
+/** The error with the connection's secrets taken out of its message and stack. */
+function scrubbed<E>(error: E, bundle: Bundle): E {
+  if (!(error instanceof Error)) return error;
+  const secrets = secretsOf(bundle);
+  error.message = redact(error.message, secrets);
+  if (error.stack) error.stack = redact(error.stack, secrets);
+  return error;
+}
+
 /**
  * z.request failed without an answer. Its message can quote the request (node-fetch quotes a
  * refused header whole), so whatever is passed on is redacted first.
  */
 function unreachable(z: ZObject, bundle: Bundle, call: KeygenCall, error: unknown): Error {
-  const secrets = secretsOf(bundle);
   const fault = error instanceof Error ? error : new Error(String(error));
   const network =
     fault.name === 'FetchError' || typeof (fault as { code?: unknown }).code === 'string';
-  if (!network) {
-    fault.message = redact(fault.message, secrets);
-    if (fault.stack) fault.stack = redact(fault.stack, secrets);
-    return fault;
-  }
+  if (!network) return scrubbed(fault, bundle);
   const root = apiRoot(z, bundle.authData);
   const changes = call.method !== undefined && call.method !== 'GET';
   const outcome = changes
@@ -258,7 +268,7 @@ function unreachable(z: ZObject, bundle: Bundle, call: KeygenCall, error: unknow
     );
   }
   return new z.errors.Error(
-    `Could not reach Keygen at ${root} to ${call.action}: ${redact(fault.message, secrets)}.${outcome} Check the Base URL of the connection; if it is right, Keygen may be briefly unreachable, so try again in a few minutes.`,
+    `Could not reach Keygen at ${root} to ${call.action}: ${redact(fault.message, secretsOf(bundle))}.${outcome} Check the Base URL of the connection; if it is right, Keygen may be briefly unreachable, so try again in a few minutes.`,
     'KEYGEN_UNREACHABLE',
   );
 }
