@@ -225,11 +225,11 @@ async function send<T>(
   }
 }
 
-/** Secrets of the connection that must never reach a message (also as JSON escapes them). */
+/** The connection's token, as typed and trimmed, and as JSON escapes it: never in a message. */
 function secretsOf(bundle: Bundle): string[] {
-  return [bundle.authData.token, bundle.authData.environment]
-    .filter((value): value is string => typeof value === 'string' && value.trim().length >= 4)
-    .flatMap((value) => [value, value.trim()])
+  const token = bundle.authData.token;
+  if (typeof token !== 'string' || token.trim().length < 4) return [];
+  return [token, token.trim()]
     .flatMap((value) => [value, JSON.stringify(value).slice(1, -1)])
     .sort((a, b) => b.length - a.length);
 }

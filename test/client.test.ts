@@ -764,7 +764,7 @@ describe('Keygen errors become Zapier errors', () => {
     keygenApi().get(at('/licenses/ABC-123')).replyWithError('socket hang up');
     const error = await failure(run(READ));
     expect(error.message).not.toContain(TOKEN);
-  });
+  }, 30_000);
 
   it('returns 404 and 410 as a status when the call allows not found', async () => {
     keygenApi()
