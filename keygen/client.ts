@@ -190,10 +190,11 @@ export async function keygen<T = unknown>(
 }
 
 /**
- * How long one request may take. Zapier gives a whole invocation 30 s; a step makes one or two
- * requests, so a hung server must fail well before that with a message of ours. Tests lower it.
+ * How long one request may take. Zapier gives a whole invocation 30 s, and a subscribe whose
+ * create timed out still looks for the endpoint to delete, so a hung server must fail well before
+ * that with a message of ours. Tests lower it.
  */
-export const requestLimits = { timeoutMs: 20_000 };
+export const requestLimits = { timeoutMs: 12_000 };
 
 async function send<T>(
   z: ZObject,

@@ -8,6 +8,8 @@ import { App, appTester, authData } from './helpers/app';
 import { caught } from './helpers/errors';
 import { makeAccountKeys } from './helpers/keygen-signer';
 
+const DEFAULT_TIMEOUT_MS = requestLimits.timeoutMs;
+
 type Perform = (z: ZObject, bundle: Bundle) => Promise<unknown>;
 type Method = 'GET' | 'POST' | 'DELETE';
 const operation = (kind: 'triggers' | 'creates', key: string) =>
@@ -221,12 +223,17 @@ const MATRIX = OPERATIONS.flatMap((op) =>
   FAULTS.map((fault) => [op.name, fault.name, op, fault] as const),
 );
 
+it("gives each request a time limit that leaves room in Zapier's 30 s for a second request", () => {
+  expect(DEFAULT_TIMEOUT_MS).toBeGreaterThanOrEqual(5_000);
+  expect(DEFAULT_TIMEOUT_MS).toBeLessThanOrEqual(15_000);
+});
+
 describe('fault matrix', () => {
   beforeAll(() => {
     requestLimits.timeoutMs = 200;
   });
   afterAll(() => {
-    requestLimits.timeoutMs = 20_000;
+    requestLimits.timeoutMs = DEFAULT_TIMEOUT_MS;
   });
 
   it.each(MATRIX)(

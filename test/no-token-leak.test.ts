@@ -8,6 +8,8 @@ import { App, TOKEN, appTester, at, authData, keygenApi } from './helpers/app';
 import { failure } from './helpers/errors';
 import { leaks, mark, recognise, recorder } from './helpers/output';
 
+const DEFAULT_TIMEOUT_MS = requestLimits.timeoutMs;
+
 type Perform = (z: ZObject, bundle: Bundle) => Promise<unknown>;
 const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
 
@@ -61,7 +63,7 @@ describe('the leak check', () => {
 
 describe('no token in any output, whatever goes wrong', () => {
   afterAll(() => {
-    requestLimits.timeoutMs = 20_000;
+    requestLimits.timeoutMs = DEFAULT_TIMEOUT_MS;
   });
 
   const broken = [

@@ -8,6 +8,8 @@ import { caught } from './helpers/errors';
 import { makeAccountKeys } from './helpers/keygen-signer';
 import { requestLimits } from '../keygen/client';
 
+const DEFAULT_TIMEOUT_MS = requestLimits.timeoutMs;
+
 type Perform = (z: ZObject, bundle: Bundle) => Promise<unknown>;
 const operation = (
   App.triggers as unknown as Record<string, { operation: Record<string, Perform> }>
@@ -79,7 +81,7 @@ describe('subscribe without a usable endpoint id', () => {
 
 describe('subscribe when creating the endpoint fails', () => {
   afterEach(() => {
-    requestLimits.timeoutMs = 20_000;
+    requestLimits.timeoutMs = DEFAULT_TIMEOUT_MS;
   });
 
   it.each([

@@ -61,12 +61,12 @@ async function deleteEndpoint(z: ZObject, bundle: Bundle, id: string): Promise<v
 }
 
 /**
- * Deletes what a failed subscribe may have left in Keygen: by id when Keygen gave a usable one,
- * else every endpoint for the Zap's URL. Says what happened, for the error being reported.
+ * Deletes what a failed subscribe may have left in Keygen, found by the Zap's URL (Keygen gave no
+ * usable id). Says what happened, for the error being reported.
  */
-async function removeLeftover(z: ZObject, bundle: Bundle, url: string, id: unknown) {
+async function removeLeftover(z: ZObject, bundle: Bundle, url: string) {
   try {
-    const ids = isEndpointId(id) ? [id] : await endpointsFor(z, bundle, url);
+    const ids = await endpointsFor(z, bundle, url);
     for (const each of ids) await deleteEndpoint(z, bundle, each);
     return ids.length > 0 ? ' The webhook endpoint Keygen created was deleted again.' : '';
   } catch {
@@ -145,14 +145,14 @@ export async function subscribe(
     });
   } catch (error) {
     if (mayHaveCreated(error)) {
-      const note = await removeLeftover(z, bundle, url, undefined);
+      const note = await removeLeftover(z, bundle, url);
       if (note) z.console.warn(note.trim());
     }
     throw error;
   }
   const id = created.data?.data?.id;
   if (!isEndpointId(id)) {
-    const note = await removeLeftover(z, bundle, url, undefined);
+    const note = await removeLeftover(z, bundle, url);
     throw new z.errors.Error(
       `Keygen created the webhook endpoint but answered without a usable id, so the Zap could never unsubscribe it.${note} Turn the Zap off and on again.`,
       'NO_ENDPOINT_ID',
