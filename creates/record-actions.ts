@@ -23,7 +23,7 @@ import {
   userId,
   type SubjectName,
 } from '../steps/records';
-import { integer, requireList, requireText } from '../steps/values';
+import { positiveInteger, requireList, requireText } from '../steps/values';
 
 interface RecordAction {
   key: string;
@@ -121,7 +121,7 @@ const ROWS: readonly RecordAction[] = [
     path: ['actions', 'increment-usage'],
     inputs: [countField('increment', 'Increment', 'How many uses to add. Defaults to 1.')],
     body: (z, bundle) => ({
-      meta: { increment: integer(z, bundle.inputData.increment, 'Increment') ?? 1 },
+      meta: { increment: positiveInteger(z, bundle.inputData.increment, 'Increment') ?? 1 },
     }),
   },
   {
@@ -134,7 +134,7 @@ const ROWS: readonly RecordAction[] = [
     path: ['actions', 'decrement-usage'],
     inputs: [countField('decrement', 'Decrement', 'How many uses to take away. Defaults to 1.')],
     body: (z, bundle) => ({
-      meta: { decrement: integer(z, bundle.inputData.decrement, 'Decrement') ?? 1 },
+      meta: { decrement: positiveInteger(z, bundle.inputData.decrement, 'Decrement') ?? 1 },
     }),
   },
   {

@@ -58,18 +58,19 @@ export interface KeygenErrorObject {
 export function apiRoot(z: ZObject, authData: Bundle['authData']): string {
   const raw = (authData.baseUrl ?? '').trim();
   if (raw === '') return DEFAULT_BASE_URL;
+  const quoted = quoteBaseUrl(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new z.errors.Error(
-      `The Base URL "${raw}" is not a URL. Enter your self-hosted Keygen server's address, such as https://keygen.example.com, or leave the field empty for Keygen Cloud.`,
+      `The Base URL${quoted} is not a URL. Enter your self-hosted Keygen server's address, such as https://keygen.example.com, or leave the field empty for Keygen Cloud.`,
       'INVALID_BASE_URL',
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new z.errors.Error(
-      `The Base URL "${raw}" must start with https:// (or http://). Enter your self-hosted Keygen server's address, or leave the field empty for Keygen Cloud.`,
+      `The Base URL${quoted} must start with https:// (or http://). Enter your self-hosted Keygen server's address, or leave the field empty for Keygen Cloud.`,
       'INVALID_BASE_URL',
     );
   }
@@ -83,6 +84,14 @@ export function apiRoot(z: ZObject, authData: Bundle['authData']): string {
   // Tolerates a pasted `/v1`, or a whole API URL such as `…/v1/accounts/acme/me`.
   const path = url.pathname.replace(/\/+$/, '').replace(/\/v1(\/.*)?$/i, '');
   return `${url.origin}${path}`;
+}
+
+/**
+ * The Base URL as typed, for a message, or nothing when it may hold a secret: what precedes `@`
+ * (user:password) or follows `?`/`#` is never echoed.
+ */
+function quoteBaseUrl(raw: string): string {
+  return /[@?#]/.test(raw) || raw.length > 200 ? '' : ` "${raw}"`;
 }
 
 export function isDefaultApiRoot(root: string): boolean {
@@ -127,14 +136,29 @@ function queryString(query: Query | undefined): string {
   return text ? `?${text}` : '';
 }
 
-function headers(bundle: Bundle, hasBody: boolean): Record<string, string> {
+// Visible ASCII only: node-fetch refuses anything else in a header and quotes the whole value
+// (the token) in its error. Keygen's tokens, ids and environment codes never need more.
+const HEADER_SAFE = /^[\x21-\x7e]*$/;
+
+/** A credential trimmed, or an error naming the field, never its value. */
+function credential(z: ZObject, value: unknown, label: string): string {
+  const result = typeof value === 'string' ? value.trim() : '';
+  if (!HEADER_SAFE.test(result)) {
+    throw new z.errors.ExpiredAuthError(
+      `The ${label} of the Keygen connection contains a character that cannot be sent to Keygen (a space, line break, zero-width space or curly quote, say). Copy it again from the Keygen dashboard, paste it without anything around it, and reconnect.`,
+    );
+  }
+  return result;
+}
+
+function headers(z: ZObject, bundle: Bundle, hasBody: boolean): Record<string, string> {
   const result: Record<string, string> = {
     Accept: JSON_API,
-    Authorization: `Bearer ${(bundle.authData.token ?? '').trim()}`,
+    Authorization: `Bearer ${credential(z, bundle.authData.token, 'API Token')}`,
     'Keygen-Version': KEYGEN_API_VERSION,
   };
   if (hasBody) result['Content-Type'] = JSON_API;
-  const environment = (bundle.authData.environment ?? '').trim();
+  const environment = credential(z, bundle.authData.environment, 'Environment');
   if (environment) result['Keygen-Environment'] = environment;
   return result;
 }
@@ -167,6 +191,13 @@ export async function keygen<T = unknown>(
   return send<T>(z, bundle, call, accountUrl(z, bundle, call.path) + queryString(call.query));
 }
 
+/**
+ * How long one request may take. Zapier gives a whole invocation 30 s, and a subscribe whose
+ * create timed out still looks for the endpoint to delete, so a hung server must fail well before
+ * that with a message of ours. Tests lower it.
+ */
+export const requestLimits = { timeoutMs: 12_000 };
+
 async function send<T>(
   z: ZObject,
   bundle: Bundle,
@@ -174,29 +205,75 @@ async function send<T>(
   url: string,
 ): Promise<KeygenResponse<T>> {
   const hasBody = call.body !== undefined;
+  const requestHeaders = headers(z, bundle, hasBody);
   let response: HttpResponse;
   try {
     response = await z.request({
       url,
       method: call.method ?? 'GET',
-      headers: headers(bundle, hasBody),
+      headers: requestHeaders,
       body: hasBody ? JSON.stringify(call.body) : undefined,
       skipThrowForStatus: true,
       throwForThrottlingEarly: false,
+      timeout: requestLimits.timeoutMs,
     } as Parameters<ZObject['request']>[0]);
   } catch (error) {
-    // Only a failure to get any answer is about reaching Keygen; anything else is not ours to relabel.
-    const network =
-      error instanceof Error &&
-      (error.name === 'FetchError' || typeof (error as { code?: unknown }).code === 'string');
-    if (!network) throw error;
-    const reason = error.message;
-    throw new z.errors.Error(
-      `Could not reach Keygen at ${apiRoot(z, bundle.authData)} to ${call.action}: ${reason}. Check the Base URL of the connection.`,
-      'KEYGEN_UNREACHABLE',
+    throw unreachable(z, bundle, call, error);
+  }
+  try {
+    return interpret<T>(z, call, response);
+  } catch (error) {
+    // Keygen's details and a proxy's page are quoted: neither may carry the token back out.
+    throw scrubbed(error, bundle);
+  }
+}
+
+/** The connection's token, as typed and trimmed, and as JSON escapes it: never in a message. */
+function secretsOf(bundle: Bundle): string[] {
+  const token = bundle.authData.token;
+  if (typeof token !== 'string' || token.trim().length < 4) return [];
+  return [token, token.trim()]
+    .flatMap((value) => [value, JSON.stringify(value).slice(1, -1)])
+    .sort((a, b) => b.length - a.length);
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
+/** The error with the connection's secrets taken out of its message and stack. */
+function scrubbed<E>(error: E, bundle: Bundle): E {
+  if (!(error instanceof Error)) return error;
+  const secrets = secretsOf(bundle);
+  error.message = redact(error.message, secrets);
+  if (error.stack) error.stack = redact(error.stack, secrets);
+  return error;
+}
+
+/**
+ * z.request failed without an answer. Its message can quote the request (node-fetch quotes a
+ * refused header whole), so whatever is passed on is redacted first.
+ */
+function unreachable(z: ZObject, bundle: Bundle, call: KeygenCall, error: unknown): Error {
+  const fault = error instanceof Error ? error : new Error(String(error));
+  const network =
+    fault.name === 'FetchError' || typeof (fault as { code?: unknown }).code === 'string';
+  if (!network) return scrubbed(fault, bundle);
+  const root = apiRoot(z, bundle.authData);
+  const changes = call.method !== undefined && call.method !== 'GET';
+  const outcome = changes
+    ? ' Keygen may or may not have done it: check in Keygen before running the step again.'
+    : '';
+  if ((fault as { type?: unknown }).type === 'request-timeout') {
+    return new z.errors.Error(
+      `Keygen at ${root} did not answer within ${requestLimits.timeoutMs / 1000} seconds while trying to ${call.action}.${outcome} If this keeps happening, check the Base URL of the connection and Keygen's status.`,
+      'KEYGEN_TIMEOUT',
     );
   }
-  return interpret<T>(z, call, response);
+  return new z.errors.Error(
+    `Could not reach Keygen at ${root} to ${call.action}: ${redact(fault.message, secretsOf(bundle))}.${outcome} Check the Base URL of the connection; if it is right, Keygen may be briefly unreachable, so try again in a few minutes.`,
+    'KEYGEN_UNREACHABLE',
+  );
 }
 
 function parseBody(response: HttpResponse): unknown {
@@ -232,16 +309,16 @@ export function describeKeygenErrors(errors: readonly KeygenErrorObject[]): stri
 function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): KeygenResponse<T> {
   const { status } = response;
   const body = parseBody(response);
+  if (status === 429) throw throttled(z, call, response, keygenErrors(body));
+  if (status >= 500) throw unavailable(z, call, response, keygenErrors(body));
+  if ((status === 404 || status === 410) && call.allowNotFound) return { status, data: undefined };
+  if (body === INVALID_JSON) throw notKeygen(z, call, response);
   if (status >= 200 && status < 300) {
-    if (body === INVALID_JSON) throw badAnswer(z, call, response);
+    // Only "No Content" may be empty: a 200 or 201 without a document is not Keygen's answer.
+    if (body === undefined && status !== 204 && status !== 202) throw notKeygen(z, call, response);
     return { status, data: body as T | undefined };
   }
-  if ((status === 404 || status === 410) && call.allowNotFound) return { status, data: undefined };
-  const errors = body === INVALID_JSON ? [] : keygenErrors(body);
-  if (body === INVALID_JSON || status >= 500) {
-    if (status === 429) throw throttled(z, call, response, errors);
-    throw badAnswer(z, call, response, errors);
-  }
+  const errors = keygenErrors(body);
   if (call.accept?.(status, errors)) return { status, data: undefined, errors };
   const said = describeKeygenErrors(errors);
   const code = errors.find((e) => e.code)?.code;
@@ -262,8 +339,6 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
         code ?? 'NOT_FOUND',
         status,
       );
-    case 429:
-      throw throttled(z, call, response, errors);
     default:
       throw new z.errors.Error(
         `Keygen could not ${call.action}. Keygen said: ${said || `HTTP ${status}`}.${call.hint ? ` ${call.hint}` : ''}`,
@@ -288,35 +363,73 @@ function throttled(
   );
 }
 
-function badAnswer(
+/** What came back, for a message: an HTML page's title, the content type, or "an empty body". */
+function describeBody(response: HttpResponse): string {
+  const content = response.content ?? '';
+  if (content.trim() === '') return 'an empty body';
+  // Bounded: a proxy's page can be large, and only its title is of use.
+  const title = /<title>([^<]{1,120})<\/title>/i.exec(content.slice(0, 4096))?.[1]?.trim();
+  if (title) return `an HTML page titled "${title}"`;
+  return `a body that is not JSON (Content-Type ${response.getHeader('content-type') ?? 'none'})`;
+}
+
+/** A server fault (5xx): the one answer that may change by itself, so it says to try again. */
+function unavailable(
   z: ZObject,
   call: KeygenCall,
   response: HttpResponse,
-  errors: readonly KeygenErrorObject[] = [],
+  errors: readonly KeygenErrorObject[],
 ): Error {
-  const type = response.getHeader('content-type') ?? 'no content type';
-  const title = /<title>([^<]{1,120})<\/title>/i.exec(response.content ?? '')?.[1]?.trim();
-  const what = title ? `an HTML page titled "${title}"` : type;
-  const said = errors.length ? ` Keygen said: ${describeKeygenErrors(errors)}.` : '';
+  const said = errors.length
+    ? `. Keygen said: ${describeKeygenErrors(errors)}`
+    : ` with ${describeBody(response)}`;
   return new z.errors.Error(
-    `Keygen (or a proxy in front of it) answered badly while trying to ${call.action}: HTTP ${response.status} with ${what}.${said} Try again later; if it persists, check the Base URL and the server's health.`,
-    `HTTP_${response.status}`,
+    `Keygen (or a proxy in front of it) failed while trying to ${call.action}: HTTP ${response.status}${said}. This is usually temporary: try again in a few minutes; if it persists, check Keygen's status and the Base URL of the connection.`,
+    'KEYGEN_UNAVAILABLE',
+    response.status,
+  );
+}
+
+/** An answer that is not Keygen's JSON:API: retrying will not change it, the Base URL might. */
+function notKeygen(z: ZObject, call: KeygenCall, response: HttpResponse): Error {
+  return new z.errors.Error(
+    `The server at the connection's Base URL answered HTTP ${response.status} with ${describeBody(response)} while trying to ${call.action}, which is not an answer of the Keygen API. Check the Base URL of the connection: leave it empty for Keygen Cloud, or enter the address your self-hosted Keygen API is served at.`,
+    'NOT_KEYGEN_API',
     response.status,
   );
 }
 
 /**
- * Keygen's `links.next` is relative to its own root; only its path and query are kept so the token
- * is never sent to another host and a self-hosted path prefix is put back.
+ * The next page, or undefined to stop. Keygen's `links.next` is relative to its own root, so a
+ * self-hosted path prefix is put back. Only a link to the connection's own origin, under its
+ * account, is followed: any other would send the token elsewhere, so the listing ends there.
  */
-function nextPageUrl(
-  z: ZObject,
-  bundle: Bundle,
-  next: string | null | undefined,
-): string | undefined {
-  if (!next) return undefined;
-  const { pathname, search } = new URL(next, 'https://keygen.invalid');
-  return `${apiRoot(z, bundle.authData)}${pathname}${search}`;
+function nextPageUrl(z: ZObject, bundle: Bundle, next: unknown): string | undefined {
+  if (next === null || next === undefined || next === '') return undefined;
+  const root = new URL(`${apiRoot(z, bundle.authData)}/`);
+  const account = `v1/accounts/${encodeURIComponent(bundle.authData.accountId ?? '')}/`;
+  let url: URL | undefined;
+  try {
+    url = new URL(String(next), root);
+    if (url.origin === root.origin && url.pathname.startsWith(`/${account}`)) {
+      url.pathname = root.pathname + url.pathname.slice(1);
+    }
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    url.origin !== root.origin ||
+    url.username ||
+    url.password ||
+    !url.pathname.startsWith(root.pathname + account)
+  ) {
+    z.console.warn(
+      "Stopped listing: Keygen's link to the next page does not point under this account on the connection's server, so it was not followed.",
+    );
+    return undefined;
+  }
+  return url.href;
 }
 
 export interface JsonApiList<R> {

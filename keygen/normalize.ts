@@ -208,19 +208,42 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Nesting kept as separate fields; anything deeper becomes a note. Zapier fields are flat, and a
+ * payload (metadata is free-form) could nest deep enough to exhaust the stack.
+ */
+export const MAX_FLAT_DEPTH = 10;
+export const TOO_DEEP = `(nested more than ${MAX_FLAT_DEPTH} levels deep: not shown)`;
+
+/** Whether a value nests deeper than `limit` levels, without recursion. */
+function deeperThan(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth += 1) {
+    if (depth > limit) return true;
+    level = level.flatMap((v) => (typeof v === 'object' && v !== null ? Object.values(v) : []));
+  }
+  return false;
+}
+
 /** Lists of scalars stay lists; anything Zapier can't show as a field becomes JSON text. */
 function fieldValue(value: unknown): unknown {
   if (value === undefined) return null;
-  if (Array.isArray(value)) {
-    return value.every((v) => v === null || typeof v !== 'object') ? value : JSON.stringify(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) return value;
+  if (Array.isArray(value) || isPlainObject(value)) {
+    return deeperThan(value, MAX_FLAT_DEPTH) ? TOO_DEEP : JSON.stringify(value);
   }
-  return isPlainObject(value) ? JSON.stringify(value) : value;
+  return value;
 }
 
-function flattenInto(out: Flat, prefix: string, value: Record<string, unknown>): void {
+function flattenInto(out: Flat, prefix: string, value: Record<string, unknown>, depth = 1): void {
+  if (depth > MAX_FLAT_DEPTH) {
+    out[prefix] = TOO_DEEP;
+    return;
+  }
   for (const [key, item] of Object.entries(value)) {
     if (isPlainObject(item) && Object.keys(item).length > 0)
-      flattenInto(out, `${prefix}__${key}`, item);
+      flattenInto(out, `${prefix}__${key}`, item, depth + 1);
     else out[`${prefix}__${key}`] = fieldValue(item);
   }
 }

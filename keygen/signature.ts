@@ -131,6 +131,17 @@ export function verifyDelivery(input: DeliveryToVerify): VerifiedDelivery {
   return { algorithm: params.name, keyId: params.keyid, date };
 }
 
+/**
+ * Whether deliveries to this endpoint could ever verify: the signed host and path can be rebuilt
+ * from its URL, and every key given imports. Subscribe checks it before storing a subscription.
+ */
+export function checkVerifiable(endpointUrl: string, keys: VerifyKeys): void {
+  splitEndpointUrl(endpointUrl);
+  for (const kind of ['ed25519', 'rsa2048', 'ecdsa'] as const) {
+    if (keys[kind]) importKey(kind, kind, keys[kind]);
+  }
+}
+
 /** Case-insensitive lookup that also finds Zapier's `Http-`-prefixed form of a header. */
 export function headerValue(
   headers: Record<string, string | undefined>,
@@ -157,7 +168,10 @@ interface SignatureParams {
 }
 
 const REQUIRED_PARAMS = ['keyid', 'algorithm', 'signature', 'headers'] as const;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// Linear: a repeated group over a long signature overflows the regex engine's stack.
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// An RSA-4096 signature is 684 base64 characters; Keygen's whole header stays far below this.
+const MAX_SIGNATURE_HEADER = 4096;
 
 function parseSignatureHeader(header: string | undefined): SignatureParams {
   if (header === undefined || header.trim() === '') {
@@ -172,6 +186,9 @@ function parseSignatureHeader(header: string | undefined): SignatureParams {
       `Signature check failed: the Keygen-Signature header ${why}.`,
     );
 
+  if (header.length > MAX_SIGNATURE_HEADER) {
+    throw malformed(`is ${header.length} characters long, more than any real signature`);
+  }
   const params = new Map<string, string>();
   const param = /\s*([A-Za-z][\w-]*)\s*=\s*"([^"]*)"\s*(,?)/y;
   while (param.lastIndex < header.length) {
@@ -182,6 +199,11 @@ function parseSignatureHeader(header: string | undefined): SignatureParams {
         `is not a list of name="value" pairs (unparsable from character ${start + 1})`,
       );
     const [, name, value, comma] = match;
+    if (!(REQUIRED_PARAMS as readonly string[]).includes(name)) {
+      // Keygen sends exactly these four; anything else (a "Signature" beside "signature") is
+      // someone else's doing, and would only be ignored.
+      throw malformed(`has an unknown parameter "${name}"`);
+    }
     if (params.has(name)) throw malformed(`has the parameter "${name}" twice`);
     params.set(name, value);
     // Exactly one comma between pairs, none after the last.
@@ -212,7 +234,15 @@ function parseSignatureHeader(header: string | undefined): SignatureParams {
   // Keygen sends signature="" when it failed to sign; nothing can verify, so it is malformed.
   if (signature === '')
     throw malformed('has an empty signature (Keygen could not sign this delivery)');
-  if (!BASE64.test(signature)) throw malformed('has a signature that is not valid base64');
+  // Canonical only: unused bits of the last character would let one signature be written
+  // several ways.
+  if (
+    signature.length % 4 !== 0 ||
+    !BASE64.test(signature) ||
+    Buffer.from(signature, 'base64').toString('base64') !== signature
+  ) {
+    throw malformed('has a signature that is not valid base64');
+  }
   return { keyid: params.get('keyid')!, name, algorithm, signature };
 }
 
@@ -306,10 +336,13 @@ function importKey(algorithm: string, kind: keyof VerifyKeys, encoded: string | 
 function decodeKey(kind: keyof VerifyKeys, encoded: string): KeyObject {
   const invalid = (why: string) =>
     new SignatureError('invalid-key', `Key check failed: the account's "${kind}" key ${why}.`);
-  const text = Buffer.from(encoded, 'base64').toString('utf8');
-  // Keygen publishes the Ed25519 key as base64 of its hex form.
-  if (kind === 'ed25519' && !/^[0-9a-fA-F]{64}$/.test(text)) {
-    throw invalid('is not base64 of a 64-digit hex string');
+  const bytes = Buffer.from(encoded, 'base64');
+  // Keygen strict-encodes its keys; anything else is not the key it published.
+  if (bytes.toString('base64') !== encoded) throw invalid('is not canonical base64');
+  const text = bytes.toString('utf8');
+  // Keygen publishes the Ed25519 key as base64 of its lower-case hex form: one spelling only.
+  if (kind === 'ed25519' && !/^[0-9a-f]{64}$/.test(text)) {
+    throw invalid('is not base64 of a 64-digit hex string in lower case');
   }
   let key: KeyObject;
   try {

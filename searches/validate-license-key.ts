@@ -29,19 +29,15 @@ async function perform(z: ZObject, bundle: Bundle) {
       entitlements: list(bundle.inputData.entitlements),
     }).filter(([, value]) => value !== undefined),
   );
-  const { status, data } = await keygen<Validation>(z, bundle, {
+  // Keygen answers an unknown key with 200 and NOT_FOUND; a 404 means the account or the route
+  // was not found (a wrong Account ID or Base URL), which must not read as "no such key".
+  const { data } = await keygen<Validation>(z, bundle, {
     method: 'POST',
     path: ['licenses', 'actions', 'validate-key'],
     body: { meta: { key, ...(Object.keys(scope).length > 0 ? { scope } : {}) } },
     action: 'validate a license key',
-    target: 'license key',
-    allowNotFound: true,
+    target: `account "${String(bundle.authData.accountId)}", or the Keygen API at the connection's Base URL`,
   });
-  if (status === 404) {
-    // Keygen answers an unknown key with 200 and NOT_FOUND; a proxy or an older server may 404.
-    const meta = { valid: false, code: 'NOT_FOUND', detail: 'does not exist' };
-    return [{ id: null, ...emptyRecord('licenses'), ...metaFields('validation', meta) }];
-  }
   const license = data?.data;
   const fields = license ? recordResult(license) : { id: null, ...emptyRecord('licenses') };
   return [{ ...fields, ...metaFields('validation', data?.meta) }];

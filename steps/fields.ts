@@ -5,7 +5,7 @@
  */
 import type { Bundle, PlainInputField, ZObject } from 'zapier-platform-core';
 import type { SubjectName } from './records';
-import { boolean, integer, metadata, requireText, text, type Parser } from './values';
+import { boolean, dateTime, integer, metadata, requireText, text, type Parser } from './values';
 
 export type Field = PlainInputField;
 
@@ -107,12 +107,12 @@ const attribute =
   });
 
 export const textAttribute = attribute((_z, value) => text(value));
-export const dateAttribute = attribute((_z, value) => text(value), 'datetime');
+export const dateAttribute = attribute(dateTime, 'datetime');
 export const integerAttribute = attribute(integer, 'integer');
 export const booleanAttribute = attribute(boolean, 'boolean');
 
 const METADATA_RULE =
-  'Values are read as JSON where they are valid JSON: 3 is a number, true/false a boolean, null is null, {…} or […] an object or list; "3" in quotes, or anything else, stays text.';
+  'Values are read as JSON where they are valid JSON: 3 is a number, true/false a boolean, null is null, {…} or […] an object or list; "3" in quotes, or anything else, stays text. A number that cannot be stored exactly (more than 15–17 significant digits, such as a long numeric ID, or beyond 1e308) stays text so it is never rounded.';
 
 export const metadataAttribute = (noun: string, how: string): AttributeInput => ({
   field: {

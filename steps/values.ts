@@ -34,6 +34,46 @@ export function integer(z: ZObject, value: unknown, label: string): number | und
   return result;
 }
 
+/** A whole number of at least 1: a count to add or take away. */
+export function positiveInteger(z: ZObject, value: unknown, label: string): number | undefined {
+  const result = integer(z, value, label);
+  if (result !== undefined && result < 1) {
+    throw new z.errors.Error(`${label} must be 1 or more, not ${result}.`, 'INPUT_INVALID');
+  }
+  return result;
+}
+
+// ISO 8601 as Keygen reads it: a date, optionally a time and an offset.
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** Whether the parts name a real moment: JavaScript's Date would roll 30 February over to March. */
+function realMoment(parts: readonly (string | undefined)[]): boolean {
+  const [year, month, day, hour, minute, second] = parts.map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
+  );
+}
+
+/** An ISO 8601 date and time, as typed; text that is no such date is refused, not sent. */
+export function dateTime(z: ZObject, value: unknown, label: string): string | undefined {
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  const match = ISO_DATE_TIME.exec(raw);
+  if (!match || !realMoment(match.slice(1, 7)) || Number.isNaN(Date.parse(raw))) {
+    throw new z.errors.Error(
+      `${label} must be a date and time such as 2026-12-31T23:59:59Z (ISO 8601), not "${raw}".`,
+      'INPUT_INVALID',
+    );
+  }
+  return raw;
+}
+
 const TRUE = new Set(['true', 'yes', '1', 'on']);
 const FALSE = new Set(['false', 'no', '0', 'off']);
 
@@ -66,24 +106,36 @@ export function requireList(z: ZObject, value: unknown, label: string): string[]
   return items;
 }
 
+/** A JSON number's decimal value as sign, significant digits and exponent: "3.10" and "31e-1" agree. */
+function decimal(text: string): string | undefined {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match) return undefined;
+  const [, sign, whole, fraction = '', exponent = '0'] = match;
+  const digits = (whole + fraction).replace(/^0+/, '');
+  if (digits === '') return '0';
+  const significant = digits.replace(/0+$/, '');
+  const power =
+    BigInt(exponent) - BigInt(fraction.length) + BigInt(digits.length - significant.length);
+  return `${sign}${significant}e${power}`;
+}
+
 /**
  * One metadata value: valid JSON keeps its JSON type (`3`, `true`, `null`, `{"a":1}`, `"3"` for
- * the text 3); anything else stays text. Integers beyond 2^53 stay text so ids such as Stripe's
- * numeric ones are not rounded.
+ * the text 3); anything else stays text. A number stays a number only if it is sent exactly as
+ * typed: one a double cannot hold (a 20-digit id, `1e400`, 17 significant digits) stays text.
  */
 export function jsonValue(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const raw = value.trim();
   if (raw === '') return value;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed === 'number' && /^-?\d+$/.test(raw) && !Number.isSafeInteger(parsed)) {
-      return value;
-    }
-    return parsed;
+    parsed = JSON.parse(raw);
   } catch {
     return value;
   }
+  if (typeof parsed === 'number' && decimal(raw) !== decimal(JSON.stringify(parsed))) return value;
+  return parsed;
 }
 
 /** A Zapier `dict` field as Keygen metadata; an empty dict counts as "not given". */

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import nock from 'nock';
-import type { Bundle, ZObject } from 'zapier-platform-core';
+import { errors as coreErrors, type Bundle, type ZObject } from 'zapier-platform-core';
 import {
   DEFAULT_BASE_URL,
   KEYGEN_API_VERSION,
   MAX_PAGES,
+  accountUrl,
   apiRoot,
   keygen,
   keygenList,
@@ -15,6 +16,7 @@ import {
   ACCOUNT,
   JSON_API,
   TOKEN,
+  App,
   appTester,
   at,
   authData,
@@ -22,6 +24,7 @@ import {
   unmatched,
 } from './helpers/app';
 import { appError, failure, throttled } from './helpers/errors';
+import { mark, recordedSince } from './helpers/output';
 
 type AuthData = Record<string, string>;
 
@@ -245,31 +248,51 @@ describe('path segments', () => {
     expect(unmatched).toEqual([]);
   });
 
-  it('property: any id is exactly one path segment that decodes back to the id', async () => {
-    const id = fc
-      .oneof(
-        fc.string({ unit: 'binary', minLength: 1 }),
-        fc.string({
-          unit: fc.constantFrom(
-            '/',
-            '?',
-            '#',
-            '%',
-            '2',
-            'e',
-            '.',
-            ' ',
-            '&',
-            '+',
-            ';',
-            '\\',
-            'é',
-            '🔑',
-          ),
-          minLength: 1,
-        }),
-      )
-      .filter((s) => s !== '.' && s !== '..');
+  const id = fc
+    .oneof(
+      fc.string({ unit: 'binary', minLength: 1 }),
+      fc.string({
+        unit: fc.constantFrom(
+          '/',
+          '?',
+          '#',
+          '%',
+          '2',
+          'e',
+          '.',
+          ' ',
+          '&',
+          '+',
+          ';',
+          '\\',
+          'é',
+          '🔑',
+        ),
+        minLength: 1,
+      }),
+    )
+    .filter((s) => s !== '.' && s !== '..');
+
+  it('property: any id builds a URL whose path has it as exactly one segment', () => {
+    const z = { errors: coreErrors } as unknown as ZObject;
+    const bundle = { authData } as unknown as Bundle;
+    fc.assert(
+      fc.property(id, (value) => {
+        const url = new URL(accountUrl(z, bundle, ['licenses', value, 'actions', 'validate']));
+        const parts = url.pathname.split('/');
+        expect(parts).toHaveLength(8);
+        expect(parts.slice(0, 5)).toEqual(['', 'v1', 'accounts', ACCOUNT, 'licenses']);
+        expect(decodeURIComponent(parts[5]!)).toBe(value);
+        expect(parts.slice(6)).toEqual(['actions', 'validate']);
+        expect(url.search).toBe('');
+        expect(url.hash).toBe('');
+      }),
+      { numRuns: 1000, seed: 8 },
+    );
+  });
+
+  // Through the whole request path, so sized small: each run is a full app invocation.
+  it('property: any id is exactly one path segment of the request Keygen receives', async () => {
     await fc.assert(
       fc.asyncProperty(id, async (value) => {
         let uri = '';
@@ -288,10 +311,75 @@ describe('path segments', () => {
         expect(decodeURIComponent(parts[5]!)).toBe(value);
         expect(parts.slice(6)).toEqual(['actions', 'validate']);
       }),
-      { numRuns: 50 },
+      { numRuns: 20, seed: 8 },
     );
-    // 50 runs through the app tester take ~4 s alone, more on a loaded 2-core machine.
   }, 60_000);
+});
+
+describe('credentials', () => {
+  const bad = [
+    ['a zero-width space', `${TOKEN.slice(0, 20)}\u200b${TOKEN.slice(20)}`],
+    ['a line break', `${TOKEN.slice(0, 20)}\n${TOKEN.slice(20)}`],
+    ['smart quotes', `\u201c${TOKEN}\u201d`],
+    ['an inner space', `${TOKEN.slice(0, 20)} ${TOKEN.slice(20)}`],
+  ];
+
+  it.each(bad)(
+    'refuses an API Token holding %s, naming the field and never the token',
+    async (_what, token) => {
+      const error = await failure(run(READ, { ...authData, token }));
+      expect(error.name).toBe('ExpiredAuthError');
+      expect(error.message).toContain(
+        'The API Token of the Keygen connection contains a character',
+      );
+      expect(`${error.message} ${error.stack}`).not.toContain(TOKEN.slice(6, 20));
+      expect(`${error.message} ${error.stack}`).not.toContain(TOKEN.slice(24, 40));
+      expect(unmatched).toEqual([]);
+    },
+  );
+
+  it.each(bad.map(([what, token]) => [what, token.replace(TOKEN.slice(0, 20), 'prod-env')]))(
+    'refuses an Environment holding %s, naming the field and never the value',
+    async (_what, environment) => {
+      const error = await failure(run(READ, { ...authData, environment }));
+      expect(error.name).toBe('ExpiredAuthError');
+      expect(error.message).toContain(
+        'The Environment of the Keygen connection contains a character',
+      );
+      expect(error.message).not.toContain('prod-env');
+      expect(unmatched).toEqual([]);
+    },
+  );
+
+  it('the auth test refuses such a token the same way, without echoing it', async () => {
+    const error = await failure(
+      appTester(App.authentication.test as (z: ZObject, bundle: Bundle) => Promise<unknown>, {
+        authData: { ...authData, token: `${TOKEN}\u200b` },
+      }),
+    );
+    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.message).toContain('API Token');
+    expect(error.message).not.toContain(TOKEN.slice(6, 20));
+  });
+
+  it('redacts the token from any error z.request throws', async () => {
+    const error = await failure(
+      appTester(
+        async (z: ZObject, bundle: Bundle) => {
+          const leaky = Object.create(z) as ZObject;
+          leaky.request = (async () => {
+            throw new TypeError(`Invalid header value: Bearer ${TOKEN}`);
+          }) as unknown as ZObject['request'];
+          return keygen(leaky, bundle, READ);
+        },
+        { authData },
+      ),
+    );
+    expect(error.name).toBe('TypeError');
+    expect(error.message).toContain('Invalid header value: Bearer [redacted]');
+    expect(error.message).not.toContain(TOKEN);
+    expect(error.stack).not.toContain(TOKEN);
+  });
 });
 
 describe('base URL', () => {
@@ -328,6 +416,18 @@ describe('base URL', () => {
       ),
     );
     expect(error.message).not.toMatch(/s3cr3t|v9/);
+  });
+
+  it.each([
+    'ftp://admin:hunter2@keygen.example.com',
+    'https://admin:hunter2@bad host',
+    'https://admin:hunter2@bad host/?q=1',
+    'admin:hunter2@keygen.example.com',
+  ])('never echoes the userinfo of a refused Base URL (%s)', async (baseUrl) => {
+    const error = appError(await failure(run(READ, { ...authData, baseUrl })));
+    expect(error.code).toBe('INVALID_BASE_URL');
+    expect(error.message).not.toMatch(/admin|hunter2/);
+    expect(unmatched).toEqual([]);
   });
 
   it.each([
@@ -569,23 +669,24 @@ const ERROR_CASES: ErrorCase[] = [
     },
   },
   {
-    name: '500 JSON → answered badly, with status',
+    name: '500 JSON → Keygen failed, try again later, with status',
     status: 500,
     body: keygenError([
       { title: 'Internal server error', detail: 'Looks like something went wrong!' },
     ]),
     check: (error) => {
       const e = appError(error);
-      expect(e.message).toContain('Keygen (or a proxy in front of it) answered badly');
+      expect(e.message).toContain('Keygen (or a proxy in front of it) failed');
       expect(e.message).toContain('suspend license "ABC-123"');
       expect(e.message).toContain('HTTP 500');
       expect(e.message).toContain('Internal server error: Looks like something went wrong!');
-      expect(e.code).toBe('HTTP_500');
+      expect(e.message).toContain('try again in a few minutes');
+      expect(e.code).toBe('KEYGEN_UNAVAILABLE');
       expect(e.status).toBe(500);
     },
   },
   {
-    name: '502 HTML page from a proxy → answered badly, names the page and status',
+    name: '502 HTML page from a proxy → Keygen failed, names the page and status',
     status: 502,
     body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
     headers: { 'Content-Type': 'text/html' },
@@ -597,19 +698,22 @@ const ERROR_CASES: ErrorCase[] = [
     },
   },
   {
-    name: '200 with invalid JSON → answered badly',
+    name: '200 with invalid JSON → not a Keygen answer, check the Base URL',
     status: 200,
     body: '{"data": {"id": "ABC-1',
     headers: JSON_API,
     check: (error) => {
       const e = appError(error);
-      expect(e.message).toContain('answered badly');
-      expect(e.message).toContain('HTTP 200 with application/vnd.api+json');
-      expect(e.code).toBe('HTTP_200');
+      expect(e.message).toContain(
+        'HTTP 200 with a body that is not JSON (Content-Type application/vnd.api+json)',
+      );
+      expect(e.message).toContain('Check the Base URL of the connection');
+      expect(e.message).not.toMatch(/try again/i);
+      expect(e.code).toBe('NOT_KEYGEN_API');
     },
   },
   {
-    name: '200 HTML page (not an API host) → answered badly',
+    name: '200 HTML page (not an API host) → not a Keygen answer',
     status: 200,
     body: '<!DOCTYPE html><html><head><title>Acme Licensing</title></head><body></body></html>',
     headers: { 'Content-Type': 'text/html; charset=utf-8' },
@@ -660,7 +764,7 @@ describe('Keygen errors become Zapier errors', () => {
     keygenApi().get(at('/licenses/ABC-123')).replyWithError('socket hang up');
     const error = await failure(run(READ));
     expect(error.message).not.toContain(TOKEN);
-  });
+  }, 30_000);
 
   it('returns 404 and 410 as a status when the call allows not found', async () => {
     keygenApi()
@@ -785,32 +889,36 @@ describe('keygenList', () => {
   });
 
   it.each([
-    'https://evil.example/v1/accounts/acme/licenses?page%5Bnumber%5D=2&page%5Bsize%5D=2&status=ACTIVE',
-    '//evil.example/v1/accounts/acme/licenses?page%5Bnumber%5D=2&page%5Bsize%5D=2&status=ACTIVE',
-  ])('never sends the token to another host named by links.next (%s)', async (next) => {
-    let evilHit = false;
-    nock('https://evil.example')
-      .get(() => true)
-      .query(true)
-      .optionally()
-      .reply(() => {
-        evilHit = true;
-        return [200, { data: [] }, JSON_API];
-      });
-    const paths: string[] = [];
+    'https://evil.example/v1/accounts/acme/licenses?page%5Bnumber%5D=2&page%5Bsize%5D=2',
+    '//evil.example/v1/accounts/acme/licenses?page%5Bnumber%5D=2&page%5Bsize%5D=2',
+    'x:@evil.example/v1/accounts/acme/licenses?page%5Bnumber%5D=2&page%5Bsize%5D=2',
+    'x:.evil.example/v1/x',
+    'x://evil.example/v1/accounts/acme/licenses',
+    'http://api.keygen.sh/v1/accounts/acme/licenses?page%5Bnumber%5D=2',
+    'https://user:pw@api.keygen.sh/v1/accounts/acme/licenses?page%5Bnumber%5D=2',
+    '/v1/accounts/other/licenses?page%5Bnumber%5D=2',
+    '/v1/accounts/acme/../other/licenses?page%5Bnumber%5D=2',
+    '/v2/me',
+  ])('ends the listing with a warning at a links.next outside the account (%s)', async (next) => {
+    const before = mark();
+    keygenApi().get(at('/licenses')).query(true).reply(200, page(1, next), JSON_API);
+    const records = await runList(LIST, { pageSize: 2 });
+    expect(records).toHaveLength(2);
+    expect(unmatched).toEqual([]);
+    expect(recordedSince(before)).toContain(
+      "Stopped listing: Keygen's link to the next page does not point under this account",
+    );
+  });
+
+  it("follows an absolute links.next on the connection's own origin under the account", async () => {
     keygenApi()
       .get(at('/licenses'))
       .query(true)
-      .times(2)
-      .reply((uri) => {
-        paths.push(uri);
-        return [200, page(paths.length, paths.length === 1 ? next : null), JSON_API];
-      });
-    const records = await runList(LIST, { pageSize: 2 });
-    expect(evilHit).toBe(false);
-    expect(records).toHaveLength(4);
-    // Only the path and query of the foreign link are kept, on the connection's own host.
-    expect(paths[1]).toBe(nextOf(2));
+      .reply(200, page(1, `https://api.keygen.sh${nextOf(2)}`), JSON_API)
+      .get(at('/licenses'))
+      .query({ 'page[number]': '2', 'page[size]': '2', status: 'ACTIVE' })
+      .reply(200, page(2, null), JSON_API);
+    expect(await runList(LIST, { pageSize: 2 })).toHaveLength(4);
   });
 
   it('maps an error on a later page like any other', async () => {

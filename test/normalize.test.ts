@@ -631,7 +631,7 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 30_000);
 
   const anyType = fc.oneof(
     fc.constantFrom(...knownResourceTypes()),
@@ -712,7 +712,7 @@ describe('properties', () => {
       ),
       { numRuns: 500 },
     );
-  });
+  }, 30_000);
 
   function onlyDeliveryErrors(read: () => unknown): void {
     try {

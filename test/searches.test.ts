@@ -330,13 +330,46 @@ describe('validate_license_key', () => {
     );
   });
 
-  it('an unknown key answered with 404 (a proxy, an older server) is still NOT_FOUND', async () => {
+  it('a 404 for an unknown account is an error naming the account, never a NOT_FOUND result', async () => {
     keygenApi()
-      .post(at('/licenses/actions/validate-key'), { meta: { key: 'GONE' } })
-      .reply(404, { errors: [{ title: 'Not found', code: 'NOT_FOUND' }] });
-    const [result] = await run('validate_license_key', { key: 'GONE' });
-    expect(result).toMatchObject({ validation_valid: false, validation_code: 'NOT_FOUND' });
-    for (const key of licenseKeys) expect(result[key]).toBeNull();
+      .post(at('/licenses/actions/validate-key', 'acme-typo'), { meta: { key: 'REAL-KEY' } })
+      .reply(
+        404,
+        {
+          errors: [
+            {
+              title: 'Not found',
+              detail: "The requested account 'acme-typo' was not found",
+              code: 'NOT_FOUND',
+            },
+          ],
+        },
+        { 'Content-Type': 'application/vnd.api+json' },
+      );
+    const error = await caught(
+      appTester(searches.validate_license_key.operation.perform, {
+        authData: { ...authData, accountId: 'acme-typo' },
+        inputData: { key: 'REAL-KEY' },
+      }),
+    );
+    expect(error.name).toBe('AppError');
+    expect(error.json.code).toBe('NOT_FOUND');
+    expect(error.json.status).toBe(404);
+    expect(error.json.message).toContain('Keygen found no account "acme-typo"');
+    expect(error.json.message).toContain("The requested account 'acme-typo' was not found");
+  });
+
+  it("a proxy's HTML 404 page is an error about the Base URL, never a NOT_FOUND result", async () => {
+    keygenApi()
+      .post(at('/licenses/actions/validate-key'))
+      .reply(404, '<html><head><title>404 Not Found</title></head></html>', {
+        'Content-Type': 'text/html',
+      });
+    const error = await caught(run('validate_license_key', { key: 'REAL-KEY' }));
+    expect(error.name).toBe('AppError');
+    expect(error.json.code).toBe('NOT_KEYGEN_API');
+    expect(error.json.message).toContain('HTML page titled "404 Not Found"');
+    expect(error.json.message).toContain('Check the Base URL of the connection');
   });
 });
 

@@ -293,7 +293,7 @@ describe('performUnsubscribe', () => {
         authData,
         subscribeData: subscription(['license.created']),
       }),
-    ).rejects.toThrow(/answered badly.*500/);
+    ).rejects.toThrow(/failed while trying to delete webhook endpoint endpoint-1: HTTP 500/);
   });
 });
 
@@ -426,27 +426,6 @@ describe('perform (a live delivery)', () => {
         /not a Keygen webhook event/,
       );
     });
-  });
-
-  it('returns [] for a repeat of a processed delivery (same idempotency token, even with a new event id)', async () => {
-    const f = fixture('license-created');
-    const sub = subscription(['license.created']);
-    const tester = (await import('zapier-platform-core')).createAppTester(App);
-    const run = (body: string) =>
-      tester(op('license_created').perform, {
-        authData,
-        subscribeData: sub,
-        rawRequest: delivery(body),
-        cleanedRequest: {},
-      } as never);
-    expect(await run(f.body)).toHaveLength(1);
-    expect(await run(f.body)).toEqual([]);
-    const manualRetry = JSON.parse(f.body);
-    manualRetry.data.id = 'another-event-id';
-    expect(await run(JSON.stringify(manualRetry))).toEqual([]);
-    const another = JSON.parse(f.body);
-    another.data.meta.idempotencyToken = 'a-fresh-token';
-    expect(await run(JSON.stringify(another))).toHaveLength(1);
   });
 
   it('still delivers when z.cache fails (duplicate suppression is best effort)', async () => {

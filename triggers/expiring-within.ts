@@ -14,9 +14,13 @@ const MAX_DAYS = 365;
 const DEFAULT_DAYS = 30;
 
 function windowDays(z: ZObject, bundle: Bundle): number {
-  const raw = bundle.inputData.days;
-  if (raw === undefined || raw === null || raw === '') return DEFAULT_DAYS;
-  const days = Number(raw);
+  const raw: unknown = bundle.inputData.days;
+  if (raw === undefined || raw === null || String(raw).trim() === '') return DEFAULT_DAYS;
+  // Digits only: Number() would also read "0x1F", "1e2" and true.
+  const days =
+    typeof raw === 'number' || (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw))
+      ? Number(raw)
+      : NaN;
   if (!Number.isInteger(days) || days < MIN_DAYS || days > MAX_DAYS) {
     throw new z.errors.Error(
       `Days must be a whole number from ${MIN_DAYS} to ${MAX_DAYS}; got "${String(raw)}".`,

@@ -1,11 +1,22 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { KEYGEN_API_VERSION, MAX_PAGE_SIZE, keygen, resourceDocument } from '../keygen/client';
+import {
+  KEYGEN_API_VERSION,
+  MAX_PAGE_SIZE,
+  keygen,
+  keygenList,
+  resourceDocument,
+} from '../keygen/client';
 import { DeliveryError, readAccountKeys, readDelivery, readWebhookEvent } from '../keygen/delivery';
 import { findEvent, type KeygenEvent } from '../keygen/events';
 import { eventOutputFields, flattenEvent, type Flat, type OutputField } from '../keygen/normalize';
 import { lazyFields } from '../lazy';
 import { sampleEvent } from '../keygen/samples';
-import { SignatureError, verifyDelivery, type VerifyKeys } from '../keygen/signature';
+import {
+  SignatureError,
+  checkVerifiable,
+  verifyDelivery,
+  type VerifyKeys,
+} from '../keygen/signature';
 import { outOfScope, scopedSample, scopeInputs, scopeOf } from './scope';
 
 /** What performSubscribe hands to every later delivery of the Zap. */
@@ -27,6 +38,60 @@ function subscriptionOf(bundle: Bundle, events: string[]): Subscription | undefi
   return { ...data, events: Array.isArray(data.events) ? data.events : events } as Subscription;
 }
 
+/** An id Keygen could have given: text that is one path segment, never "." or "..". */
+function isEndpointId(id: unknown): id is string {
+  return typeof id === 'string' && id.trim() !== '' && !/^\.{1,2}$/.test(id);
+}
+
+/** The endpoints pointing at this URL: there is one per Zap, as each Zap has its own target URL. */
+async function endpointsFor(z: ZObject, bundle: Bundle, url: string): Promise<string[]> {
+  const endpoints = await keygenList<{ id?: unknown; attributes?: { url?: unknown } }>(z, bundle, {
+    path: ['webhook-endpoints'],
+    action: 'list webhook endpoints (to find the one for this Zap)',
+    target: 'webhook endpoints',
+  });
+  return endpoints
+    .filter((endpoint) => endpoint.attributes?.url === url)
+    .map((endpoint) => endpoint.id)
+    .filter(isEndpointId);
+}
+
+async function deleteEndpoint(z: ZObject, bundle: Bundle, id: string): Promise<void> {
+  // Already gone (deleted in Keygen's dashboard, or never created) is what we wanted anyway.
+  await keygen(z, bundle, {
+    method: 'DELETE',
+    path: ['webhook-endpoints', id],
+    action: `delete webhook endpoint ${id}`,
+    target: `webhook endpoint ${id}`,
+    allowNotFound: true,
+  });
+}
+
+/**
+ * Deletes what a failed subscribe may have left in Keygen, found by the Zap's URL (Keygen gave no
+ * usable id). Says what happened, for the error being reported.
+ */
+async function removeLeftover(z: ZObject, bundle: Bundle, url: string) {
+  try {
+    const ids = await endpointsFor(z, bundle, url);
+    for (const each of ids) await deleteEndpoint(z, bundle, each);
+    return ids.length > 0 ? ' The webhook endpoint Keygen created was deleted again.' : '';
+  } catch {
+    return ` Keygen may have created a webhook endpoint for ${url} that could not be deleted: delete it in the Keygen dashboard (Webhooks).`;
+  }
+}
+
+/** A failure after which Keygen may have created the endpoint: it answered, but not with a 4xx. */
+function mayHaveCreated(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'AppError') return false;
+  try {
+    const { status } = JSON.parse(error.message) as { status?: unknown };
+    return !(typeof status === 'number' && status >= 400 && status < 500);
+  } catch {
+    return true;
+  }
+}
+
 export async function subscribe(
   z: ZObject,
   bundle: Bundle,
@@ -34,6 +99,15 @@ export async function subscribe(
 ): Promise<Subscription> {
   const url = bundle.targetUrl;
   if (!url) throw new z.errors.Error('Zapier gave no URL to subscribe Keygen to.', 'NO_TARGET_URL');
+  try {
+    checkVerifiable(url, {});
+  } catch (error) {
+    if (!(error instanceof SignatureError)) throw error;
+    throw new z.errors.Error(
+      `Zapier's webhook URL "${url}" is not an absolute http(s) URL, so Keygen's signature over it could never be checked. Turn the Zap off and on again; if it persists, contact support.`,
+      'UNVERIFIABLE_TARGET_URL',
+    );
+  }
   // Keys first: if the token may not read them, no endpoint is left behind.
   const account = await keygen(z, bundle, {
     path: [],
@@ -53,58 +127,85 @@ export async function subscribe(
       'NO_VERIFY_KEYS',
     );
   }
-  const { product } = scopeOf(bundle);
-  const created = await keygen<{ data: { id: string } }>(z, bundle, {
-    method: 'POST',
-    path: ['webhook-endpoints'],
-    body: resourceDocument(
-      'webhook-endpoints',
-      {
-        url,
-        subscriptions: events,
-        signatureAlgorithm: 'ed25519',
-        apiVersion: KEYGEN_API_VERSION,
-      },
-      { product: product ? { type: 'products', id: product } : undefined },
-    ),
-    action: `create a webhook endpoint for ${events.join(', ')}${product ? ` scoped to product "${product}"` : ''}`,
-    target: product ? `product "${product}"` : 'webhook endpoint',
-    forbiddenHint: product
-      ? 'A product token only sees its own product: choose that product in Product, leave Product empty, or connect an admin token.'
-      : undefined,
-  });
-  const id = created.data?.data?.id;
-  if (!id)
+  try {
+    checkVerifiable(url, keys);
+  } catch (error) {
+    if (!(error instanceof SignatureError)) throw error;
     throw new z.errors.Error(
-      'Keygen created the webhook endpoint but returned no id.',
+      `Keygen's account answer has a verify key that cannot be used, so deliveries could never be verified: ${error.message} Check the Base URL and Account ID of the connection.`,
+      'NO_VERIFY_KEYS',
+    );
+  }
+  const { product } = scopeOf(bundle);
+  let created: Awaited<ReturnType<typeof keygen<{ data?: { id?: unknown } }>>>;
+  try {
+    created = await keygen<{ data?: { id?: unknown } }>(z, bundle, {
+      method: 'POST',
+      path: ['webhook-endpoints'],
+      body: resourceDocument(
+        'webhook-endpoints',
+        {
+          url,
+          subscriptions: events,
+          signatureAlgorithm: 'ed25519',
+          apiVersion: KEYGEN_API_VERSION,
+        },
+        { product: product ? { type: 'products', id: product } : undefined },
+      ),
+      action: `create a webhook endpoint for ${events.join(', ')}${product ? ` scoped to product "${product}"` : ''}`,
+      target: product ? `product "${product}"` : 'webhook endpoint',
+      forbiddenHint: product
+        ? 'A product token only sees its own product: choose that product in Product, leave Product empty, or connect an admin token.'
+        : undefined,
+    });
+  } catch (error) {
+    if (mayHaveCreated(error)) {
+      const note = await removeLeftover(z, bundle, url);
+      if (note) z.console.warn(note.trim());
+    }
+    throw error;
+  }
+  const id = created.data?.data?.id;
+  if (!isEndpointId(id)) {
+    const note = await removeLeftover(z, bundle, url);
+    throw new z.errors.Error(
+      `Keygen created the webhook endpoint but answered without a usable id, so the Zap could never unsubscribe it.${note} Turn the Zap off and on again.`,
       'NO_ENDPOINT_ID',
     );
+  }
   return { id, url, events, keys };
 }
 
+/** Deletes the Zap's endpoint; one stored without a usable id is found by its URL. */
 export async function unsubscribe(z: ZObject, bundle: Bundle): Promise<{ id: string }> {
-  const id = (bundle.subscribeData as Partial<Subscription> | undefined)?.id;
-  if (!id) return { id: '' };
-  // Already gone (deleted in Keygen's dashboard, or never created) is what we wanted anyway.
-  await keygen(z, bundle, {
-    method: 'DELETE',
-    path: ['webhook-endpoints', id],
-    action: `delete webhook endpoint ${id}`,
-    target: `webhook endpoint ${id}`,
-    allowNotFound: true,
-  });
-  return { id };
+  const data = bundle.subscribeData as Partial<Subscription> | undefined;
+  const ids = isEndpointId(data?.id)
+    ? [data.id]
+    : typeof data?.url === 'string' && data.url !== ''
+      ? await endpointsFor(z, bundle, data.url)
+      : [];
+  for (const id of ids) await deleteEndpoint(z, bundle, id);
+  return { id: ids.join(',') };
 }
 
-/** Best effort: z.cache is an RPC that can fail or be rate-limited, and must never block a run. */
+/**
+ * Claims a delivery. The set-if-absent is what decides: of concurrent runs of one delivery only
+ * the first gets true. The read before it answers a plain repeat without a write, also where a
+ * cache does not honour set-if-absent (createAppTester's). When the cache cannot answer, the run
+ * goes on: a missed event is worse than a repeated one, and the Zap's log says it may repeat.
+ */
 async function seenBefore(z: ZObject, key: string): Promise<boolean> {
   try {
     if ((await z.cache.get(key)) !== null) return true;
-    await z.cache.set(key, true, SEEN_TTL_SECONDS);
+    // Core refuses an undefined scope though its type allows only that: null is its "no scope".
+    const unscoped = null as unknown as undefined;
+    return (await z.cache.set(key, true, SEEN_TTL_SECONDS, unscoped, true)) === false;
   } catch (error) {
-    z.console.warn(`Could not record delivery ${key}: ${(error as Error).message}`);
+    z.console.warn(
+      `Could not check whether Keygen delivery ${key} was already processed (${(error as Error).message}), so it was processed: this run may be a duplicate of an earlier one.`,
+    );
+    return false;
   }
-  return false;
 }
 
 function isStray(type: string, subscription: Subscription): boolean {
@@ -153,8 +254,9 @@ export async function receive(z: ZObject, bundle: Bundle, events: string[]): Pro
     z.console.log(`Skipped ${type} event ${event.id}, outside this Zap's scope: ${outside}.`);
     return [];
   }
-  const token = event.meta?.idempotencyToken;
-  if (token && (await seenBefore(z, `keygen:delivery:${subscription.id}:${token}`))) return [];
+  // Keygen keeps the idempotency token across retries; an event without one has its id.
+  const once = event.meta?.idempotencyToken || event.id;
+  if (await seenBefore(z, `keygen:delivery:${subscription.id}:${once}`)) return [];
   return [flat];
 }
 
