@@ -1,4 +1,5 @@
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+import { VERSION } from '../version';
 
 /** The API version every request and every webhook endpoint is pinned to, so payload shapes never drift. */
 export const KEYGEN_API_VERSION = '1.8';
@@ -177,10 +178,13 @@ async function send<T>(
     response = await z.request({
       url,
       method: call.method ?? 'GET',
-      headers: headers(bundle, hasBody),
+      headers: { ...headers(bundle, hasBody), 'User-Agent': `keygen-zapier/${VERSION}` },
       body: hasBody ? JSON.stringify(call.body) : undefined,
       skipThrowForStatus: true,
       throwForThrottlingEarly: false,
+      // No request template to merge in; core's merge would deep-copy these options, which carry
+      // the whole compiled app definition, on every request (and set User-Agent: Zapier).
+      merge: false,
     } as Parameters<ZObject['request']>[0]);
   } catch (error) {
     // Only a failure to get any answer is about reaching Keygen; anything else is not ours to relabel.
