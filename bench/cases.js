@@ -25,6 +25,25 @@ function loadCoreThenApp() {
   return { core, schema, corePrepareApp, app };
 }
 
+/** The app as it would be without what the editor shows: no outputFields, no samples. */
+function withoutEditorContent(app) {
+  const strip = (members) =>
+    Object.fromEntries(
+      Object.entries(members).map(([key, member]) => {
+        const operation = { ...member.operation };
+        delete operation.outputFields;
+        delete operation.sample;
+        return [key, { ...member, operation }];
+      }),
+    );
+  return {
+    ...app,
+    triggers: strip(app.triggers),
+    creates: strip(app.creates),
+    searches: strip(app.searches),
+  };
+}
+
 /**
  * The app, and definitions holding only authentication plus one of its operations (the same
  * objects, so the same code), and a minimal app with one trivial trigger.
@@ -37,6 +56,7 @@ function definitions(app, platformVersion) {
   };
   return {
     app,
+    appWithoutEditorContent: withoutEditorContent(app),
     deliveryOnly: { ...base, triggers: { license_created: app.triggers.license_created } },
     suspendOnly: { ...base, creates: { suspend_license: app.creates.suspend_license } },
     authOnly: base,

@@ -1,8 +1,10 @@
 // `npm run bench`: what an invocation, a cold start and the app's own work cost, each figure next to
-// a baseline measured in the same rounds of the same run. Every round measures every case (in a
-// rotated order, so no case always runs first or last) and each ratio is taken within its round;
-// the figures are the min / median / max over the rounds. Writes bench/results.json and the
-// figures table of docs/benchmarks.md. Runs the build in dist/ (npm run bench builds first).
+// a baseline measured in the same round of the same run. Figures that are compared run interleaved:
+// invocation by invocation (warm), slice by slice (per-call figures), process by process (cold),
+// each time in a rotated order, so a burst of load from elsewhere falls on all of them alike. Each
+// ratio is taken within its round; the figures are min / median / max over the rounds. Writes
+// bench/results.json and the figures of docs/benchmarks.md. Runs the build in dist/ (npm run bench
+// builds first).
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -15,8 +17,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS || 15);
 const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS || 11);
 /** Invocations per case per round (warm). */
 const INVOCATIONS = Number(process.env.BENCH_INVOCATIONS || 30);
-/** Milliseconds each synchronous measurement runs per round. */
+/** Milliseconds each per-call figure runs per round, in SLICES interleaved slices. */
 const BOX_MS = Number(process.env.BENCH_BOX_MS || 60);
+const SLICES = 4;
 const RESULTS = path.join(__dirname, 'results.json');
 // Measuring another build (BENCH_ROOT) writes its results there instead, and leaves the docs alone.
 const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : RESULTS;
@@ -29,39 +32,60 @@ const record = (id, value) => {
   series.get(id).push(value);
 };
 
-/** Runs every task once, starting at a different one each round. */
-async function round(index, tasks) {
-  for (let i = 0; i < tasks.length; i += 1) {
-    const [id, task] = tasks[(index + i) % tasks.length];
-    record(id, await task());
+/** Runs each group of a round, starting at a different one each round. */
+async function round(index, groups) {
+  for (let i = 0; i < groups.length; i += 1) {
+    const values = await groups[(index + i) % groups.length](index);
+    for (const [id, value] of Object.entries(values)) record(id, value);
   }
 }
 
-/** Mean milliseconds per call of a synchronous `fn`, called for about BOX_MS. */
-function box(fn) {
-  for (let i = 0; i < 3; i += 1) fn();
-  let calls = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  do {
-    fn();
-    calls += 1;
-    elapsed = performance.now() - start;
-  } while (elapsed < BOX_MS);
-  return elapsed / calls;
+const rotated = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+
+/** Mean milliseconds per call of each synchronous function, run in interleaved time slices. */
+function perCall(fns) {
+  return (index) => {
+    const ids = Object.keys(fns);
+    const spent = Object.fromEntries(ids.map((id) => [id, { calls: 0, ms: 0 }]));
+    for (let slice = 0; slice < SLICES; slice += 1) {
+      for (const id of rotated(ids, index + slice)) {
+        const fn = fns[id];
+        const start = performance.now();
+        let elapsed = 0;
+        do {
+          fn();
+          spent[id].calls += 1;
+          elapsed = performance.now() - start;
+        } while (elapsed < BOX_MS / SLICES);
+        spent[id].ms += elapsed;
+      }
+    }
+    return Object.fromEntries(ids.map((id) => [id, spent[id].ms / spent[id].calls]));
+  };
 }
 
-/** Mean milliseconds per invocation of `count` fresh events through a core handler. */
-async function invocations(handler, makeEvent, check) {
-  const events = Array.from({ length: INVOCATIONS }, makeEvent);
-  const outputs = [];
-  const start = performance.now();
-  for (const event of events) outputs.push(await handler(event));
-  const elapsed = performance.now() - start;
-  if (!outputs.every((output) => check(output.results))) {
-    throw new Error(`an invocation did not answer as expected: ${JSON.stringify(outputs[0])}`);
-  }
-  return elapsed / INVOCATIONS;
+/**
+ * Mean milliseconds per invocation through core's handlers, one invocation of each case in turn,
+ * each with a fresh event; every answer is checked, so no figure times a failure.
+ */
+function perInvocation(runs) {
+  return async (index) => {
+    const ids = Object.keys(runs);
+    const ms = Object.fromEntries(ids.map((id) => [id, 0]));
+    for (let i = 0; i < INVOCATIONS; i += 1) {
+      for (const id of rotated(ids, index + i)) {
+        const { handler, event, check } = runs[id];
+        const input = event();
+        const start = performance.now();
+        const output = await handler(input);
+        ms[id] += performance.now() - start;
+        if (!check(output.results)) {
+          throw new Error(`${id} did not answer as expected: ${JSON.stringify(output)}`);
+        }
+      }
+    }
+    return Object.fromEntries(ids.map((id) => [id, ms[id] / INVOCATIONS]));
+  };
 }
 
 function cold(mode) {
@@ -73,21 +97,22 @@ function cold(mode) {
 }
 
 async function coldRounds() {
-  for (let r = 0; r < COLD_ROUNDS; r += 1) {
-    await round(r, [
-      ['cold.core', () => cold('core').total],
-      [
-        'cold.app',
-        () => {
-          const { total, app } = cold('app');
-          record('cold.app-only', app);
-          return total;
-        },
-      ],
-      ['first.one-operation', () => cold('first-one-operation').total],
-      ['first.app', () => cold('first-app').total],
-    ]);
-  }
+  const group = async (index) => {
+    const values = {};
+    const modes = {
+      'cold.core': 'core',
+      'cold.app': 'app',
+      'first.one-operation': 'first-one-operation',
+      'first.app': 'first-app',
+    };
+    for (const id of rotated(Object.keys(modes), index)) {
+      const { total, app } = cold(modes[id]);
+      values[id] = total;
+      if (app !== undefined) values['cold.app-only'] = app;
+    }
+    return values;
+  };
+  for (let r = 0; r < COLD_ROUNDS; r += 1) await round(r, [group]);
 }
 
 async function warmRounds() {
@@ -106,9 +131,9 @@ async function warmRounds() {
 
   const definitions = cases.definitions(app, core.version);
   const handlers = Object.fromEntries(
-    Object.entries(definitions).map(([name, definition]) => [
+    ['app', 'deliveryOnly', 'suspendOnly', 'authOnly', 'minimal'].map((name) => [
       name,
-      core.createAppHandler(definition),
+      core.createAppHandler(definitions[name]),
     ]),
   );
   const key = cases.accountKey();
@@ -116,7 +141,6 @@ async function warmRounds() {
   // Signed afresh every round: the verifier refuses deliveries signed too long ago.
   let delivery = cases.signedDelivery(key);
   const { events, expected } = cases;
-  const warm = (handler, event, check) => () => invocations(handler, event, check);
   const deliveryEvent = () => events.delivery(delivery, key.keys);
   const suspendEvent = () => events.suspend(keygen.baseUrl);
   const authEvent = () => events.auth(keygen.baseUrl);
@@ -141,59 +165,57 @@ async function warmRounds() {
     input: { _zapier: { app, event: { bundle: deliveryEvent().bundle } } },
   });
 
-  const tasks = [
-    ['warm.minimal', warm(handlers.minimal, events.ping, expected.ping)],
-    ['warm.delivery.one-operation', warm(handlers.deliveryOnly, deliveryEvent, expected.delivery)],
-    ['warm.delivery.app', warm(handlers.app, deliveryEvent, expected.delivery)],
-    ['warm.suspend.one-operation', warm(handlers.suspendOnly, suspendEvent, expected.suspend)],
-    ['warm.suspend.app', warm(handlers.app, suspendEvent, expected.suspend)],
-    ['warm.auth.one-operation', warm(handlers.authOnly, authEvent, expected.auth)],
-    ['warm.auth.app', warm(handlers.app, authEvent, expected.auth)],
-    ['copy.minimal', () => box(() => corePrepareApp(definitions.minimal))],
-    ['copy.one-operation', () => box(() => corePrepareApp(definitions.deliveryOnly))],
-    ['copy.app', () => box(() => corePrepareApp(definitions.app))],
-    ['copy.app.installed', () => box(() => schema.prepareApp(definitions.app))],
-    ['merge.off', () => box(() => prepareRequest(request(compiled.app, false)))],
-    [
-      'merge.on.one-operation',
-      () => box(() => prepareRequest(request(compiled.oneOperation, true))),
-    ],
-    ['merge.on.app', () => box(() => prepareRequest(request(compiled.app, true)))],
-    [
-      'verify.raw',
-      () => box(() => crypto.verify(null, delivery.message, key.publicKey, delivery.signature)),
-    ],
-    [
-      'verify.app',
-      () =>
-        box(() =>
-          verifyDelivery({
-            body: delivery.body,
-            headers: delivery.headers,
-            endpointUrl: delivery.url,
-            keys: key.keys,
-          }),
-        ),
-    ],
-    ['parse.raw', () => box(() => JSON.parse(JSON.parse(delivery.body).data.attributes.payload))],
-    [
-      'normalize.app',
-      () =>
-        box(() => {
-          const { event, payload } = readDelivery(delivery.body);
-          return flattenEvent(event, payload, findEvent(event.attributes.event));
+  const run = (handler, event, check) => ({ handler, event, check });
+  const groups = [
+    perInvocation({
+      'warm.minimal': run(handlers.minimal, events.ping, expected.ping),
+      'warm.delivery.one-operation': run(handlers.deliveryOnly, deliveryEvent, expected.delivery),
+      'warm.delivery.app': run(handlers.app, deliveryEvent, expected.delivery),
+    }),
+    perInvocation({
+      'warm.suspend.one-operation': run(handlers.suspendOnly, suspendEvent, expected.suspend),
+      'warm.suspend.app': run(handlers.app, suspendEvent, expected.suspend),
+    }),
+    perInvocation({
+      'warm.auth.one-operation': run(handlers.authOnly, authEvent, expected.auth),
+      'warm.auth.app': run(handlers.app, authEvent, expected.auth),
+    }),
+    perCall({
+      'copy.minimal': () => corePrepareApp(definitions.minimal),
+      'copy.one-operation': () => corePrepareApp(definitions.deliveryOnly),
+      'copy.app': () => corePrepareApp(definitions.app),
+      'copy.app.no-editor-content': () => corePrepareApp(definitions.appWithoutEditorContent),
+      'copy.app.installed': () => schema.prepareApp(definitions.app),
+    }),
+    perCall({
+      'merge.off': () => prepareRequest(request(compiled.app, false)),
+      'merge.on.one-operation': () => prepareRequest(request(compiled.oneOperation, true)),
+      'merge.on.app': () => prepareRequest(request(compiled.app, true)),
+    }),
+    perCall({
+      'verify.raw': () => crypto.verify(null, delivery.message, key.publicKey, delivery.signature),
+      'verify.app': () =>
+        verifyDelivery({
+          body: delivery.body,
+          headers: delivery.headers,
+          endpointUrl: delivery.url,
+          keys: key.keys,
         }),
-    ],
+    }),
+    perCall({
+      'parse.raw': () => JSON.parse(JSON.parse(delivery.body).data.attributes.payload),
+      'normalize.app': () => {
+        const { event, payload } = readDelivery(delivery.body);
+        return flattenEvent(event, payload, findEvent(event.attributes.event));
+      },
+    }),
   ];
   try {
-    // One untimed round first: the first calls compile code paths and build what is built lazily.
-    await round(
-      0,
-      tasks.map(([id, task]) => [`warm-up ${id}`, task]),
-    );
+    // One untimed round first: first calls compile code paths and build what is built lazily.
+    for (const group of groups) await group(0);
     for (let r = 0; r < ROUNDS; r += 1) {
       delivery = cases.signedDelivery(key);
-      await round(r, tasks);
+      await round(r, groups);
     }
   } finally {
     keygen.close();
@@ -228,6 +250,12 @@ const ROWS = [
   ['copy', 'copy.minimal', "core's prepareApp, minimal core app"],
   ['copy', 'copy.one-operation', "core's prepareApp, one-operation definition", 'copy.minimal'],
   ['copy', 'copy.app', "core's prepareApp, the app", 'copy.one-operation'],
+  [
+    'copy',
+    'copy.app.no-editor-content',
+    "core's prepareApp, the app without outputFields and samples",
+    'copy.one-operation',
+  ],
   ['copy', 'copy.app.installed', 'prepareApp after compile-once, the app', 'copy.app'],
   ['request', 'merge.off', "merge: false (the app's requests), the app in the input"],
   ['request', 'merge.on.one-operation', "core's merge, one-operation definition", 'merge.off'],
