@@ -185,6 +185,30 @@ describe('requests', () => {
     expect(scope.isDone()).toBe(true);
   }, 30_000);
 
+  it('send text that looks like a Zapier template as it is, neither filled in nor refused', async () => {
+    // Core's merge refuses {{bundle.…}} in a request; without it such a value is only text.
+    const name = '{{bundle.authData.token}} {{process.env.HOME}}';
+    const scope = keygenApi()
+      .post(at('/licenses'), (body) => {
+        expect(JSON.stringify(body)).not.toContain(authData.token);
+        return body.data?.attributes?.name === name;
+      })
+      .reply(201, { data: { id: 'lic-1', type: 'licenses', attributes: { name } } });
+    const response = await appTester(
+      (z: ZObject, bundle: Bundle) =>
+        keygen(z, bundle, {
+          method: 'POST',
+          path: ['licenses'],
+          body: { data: { type: 'licenses', attributes: { name } } },
+          action: 'create a license',
+          target: 'license',
+        }),
+      { authData },
+    );
+    expect(response).toMatchObject({ status: 201, data: { data: { attributes: { name } } } });
+    expect(scope.isDone()).toBe(true);
+  }, 30_000);
+
   it('ask core not to merge the request options, which carry the whole compiled app', async () => {
     const options: Record<string, unknown>[] = [];
     const z = {
