@@ -131,6 +131,7 @@ function headers(bundle: Bundle, hasBody: boolean): Record<string, string> {
     Accept: JSON_API,
     Authorization: `Bearer ${(bundle.authData.token ?? '').trim()}`,
     'Keygen-Version': KEYGEN_API_VERSION,
+    'User-Agent': `keygen-zapier/${VERSION}`,
   };
   if (hasBody) result['Content-Type'] = JSON_API;
   const environment = (bundle.authData.environment ?? '').trim();
@@ -177,14 +178,14 @@ async function send<T>(
   try {
     response = await z.request({
       url,
-      method: call.method ?? 'GET',
-      headers: { ...headers(bundle, hasBody), 'User-Agent': `keygen-zapier/${VERSION}` },
-      body: hasBody ? JSON.stringify(call.body) : undefined,
-      skipThrowForStatus: true,
-      throwForThrottlingEarly: false,
       // No request template to merge in; core's merge would deep-copy these options, which carry
       // the whole compiled app definition, on every request (and set User-Agent: Zapier).
       merge: false,
+      method: call.method ?? 'GET',
+      headers: headers(bundle, hasBody),
+      body: hasBody ? JSON.stringify(call.body) : undefined,
+      skipThrowForStatus: true,
+      throwForThrottlingEarly: false,
     } as Parameters<ZObject['request']>[0]);
   } catch (error) {
     // Only a failure to get any answer is about reaching Keygen; anything else is not ours to relabel.
