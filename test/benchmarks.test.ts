@@ -58,6 +58,7 @@ describe('bench/results.json', () => {
     for (const id of [
       'cold.core',
       'cold.app',
+      'cold.app.same-process',
       'first.one-operation',
       'first.app',
       'warm.minimal',
