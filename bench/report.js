@@ -21,7 +21,10 @@ function time(ms) {
   return `${us >= 10 ? us.toFixed(0) : us.toFixed(1)} µs`;
 }
 
-const ratio = (x) => `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`;
+function ratio(x) {
+  const digits = x >= 100 ? 0 : x >= 10 ? 1 : 2;
+  return `${x >= 0.1 ? x.toFixed(digits) : x.toPrecision(2)}×`;
+}
 
 /** The generated part of the document, unformatted. */
 function figures(results) {

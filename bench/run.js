@@ -332,7 +332,13 @@ async function main() {
   if (over.length) console.log(`Over the limit (median): ${over.map((row) => row.id).join(', ')}`);
 }
 
-main().catch((error) => {
+/** `--render`: only rewrite the figures of docs/benchmarks.md from bench/results.json. */
+async function render() {
+  const results = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+  fs.writeFileSync(DOC, await updateDocument(fs.readFileSync(DOC, 'utf8'), results));
+}
+
+(process.argv.includes('--render') ? render() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });
