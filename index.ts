@@ -3,10 +3,13 @@ import authentication = require('./authentication');
 import { triggers } from './triggers';
 import { creates, hydrators } from './creates';
 import { searches, searchOrCreates } from './searches';
+import { compileDefinitionsOnce } from './compile-once';
+import { VERSION } from './version';
+
+compileDefinitionsOnce();
 
 const app = {
-  // Kept equal to package.json's version by test/app.test.ts.
-  version: '1.0.0',
+  version: VERSION,
   platformVersion,
   authentication,
   triggers,

@@ -1,9 +1,8 @@
 /**
  * Samples and outputFields as getters built on first read and kept, so loading the app (a cold
- * start's `require`, the CLI, tests) does not build them. Zapier's runtime still reads them once
- * per process when createApp deep-copies the definition, so building them is kept cheap as well:
- * samples are made once per payload shape (keygen/samples.ts) and field lists are shared frozen
- * arrays (keygen/normalize.ts). `npm run bench` measures both costs.
+ * start's `require`, the CLI, tests) does not build them. Core reads them all when it first
+ * compiles the definition, once per process (compile-once.ts): `npm run bench` shows what that
+ * adds to the first invocation.
  */
 export function lazyFields<O extends object, L extends Record<string, () => unknown>>(
   operation: O,

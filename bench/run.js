@@ -1,137 +1,349 @@
-// `npm run bench`: each figure is a ratio against a baseline measured in the same run, on the
-// same machine, so the numbers compare across machines. Runs the compiled app in dist/.
+// `npm run bench`: what an invocation, a cold start and the app's own work cost, each figure next to
+// a baseline measured in the same round of the same run. Figures that are compared run interleaved:
+// invocation by invocation (warm), slice by slice (per-call figures), process by process (cold),
+// each time in a rotated order, so a burst of load from elsewhere falls on all of them alike. Each
+// ratio is taken within its round; the figures are min / median / max over the rounds. Writes
+// bench/results.json and the figures of docs/benchmarks.md. Runs the build in dist/ (npm run bench
+// builds first).
 const { execFileSync } = require('node:child_process');
-const { createHash } = require('node:crypto');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const cases = require('./cases');
+const { formatJson, updateDocument } = require('./report');
 
-const ROOT = path.join(__dirname, '..');
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS || 21);
-const HOT_MS = Number(process.env.BENCH_HOT_MS || 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 15);
+const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS || 15);
+/** Invocations per case per round (warm). */
+const INVOCATIONS = Number(process.env.BENCH_INVOCATIONS || 30);
+/** Milliseconds each per-call figure runs per round, in SLICES interleaved slices. */
+const BOX_MS = Number(process.env.BENCH_BOX_MS || 60);
+const SLICES = 4;
+const RESULTS = path.join(__dirname, 'results.json');
+// Measuring another build (BENCH_ROOT) writes its results there instead, and leaves the docs alone.
+const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : RESULTS;
+const DOC = path.join(__dirname, '..', 'docs', 'benchmarks.md');
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+/** Per-round values of every measurement, by id. */
+const series = new Map();
+const record = (id, value) => {
+  if (!series.has(id)) series.set(id, []);
+  series.get(id).push(value);
+};
+
+/** Runs each group of a round, starting at a different one each round. */
+async function round(index, groups) {
+  for (let i = 0; i < groups.length; i += 1) {
+    const values = await groups[(index + i) % groups.length](index);
+    for (const [id, value] of Object.entries(values)) record(id, value);
+  }
+}
+
+const rotated = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+
+/** Mean milliseconds per call of each synchronous function, run in interleaved time slices. */
+function perCall(fns) {
+  return (index) => {
+    const ids = Object.keys(fns);
+    const spent = Object.fromEntries(ids.map((id) => [id, { calls: 0, ms: 0 }]));
+    for (let slice = 0; slice < SLICES; slice += 1) {
+      for (const id of rotated(ids, index + slice)) {
+        const fn = fns[id];
+        const start = performance.now();
+        let elapsed = 0;
+        do {
+          fn();
+          spent[id].calls += 1;
+          elapsed = performance.now() - start;
+        } while (elapsed < BOX_MS / SLICES);
+        spent[id].ms += elapsed;
+      }
+    }
+    return Object.fromEntries(ids.map((id) => [id, spent[id].ms / spent[id].calls]));
+  };
 }
 
 /**
- * Milliseconds a fresh Node process spends in `measure` (after `setup`), median of COLD_RUNS, the
- * cases interleaved so machine noise falls on all of them alike.
+ * Mean milliseconds per invocation through core's handlers, one invocation of each case in turn,
+ * each with a fresh event; every answer is checked, so no figure times a failure.
  */
-function coldLoads(cases) {
-  const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
-  for (let i = 0; i < COLD_RUNS; i += 1) {
-    for (const [name, { setup = '', measure }] of Object.entries(cases)) {
-      const script = `${setup}; const t = process.hrtime.bigint(); ${measure}; process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
-      samples[name].push(Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT })));
+function perInvocation(runs) {
+  return async (index) => {
+    const ids = Object.keys(runs);
+    const ms = Object.fromEntries(ids.map((id) => [id, 0]));
+    for (let i = 0; i < INVOCATIONS; i += 1) {
+      for (const id of rotated(ids, index + i)) {
+        const { handler, event, check } = runs[id];
+        const input = event();
+        const start = performance.now();
+        const output = await handler(input);
+        ms[id] += performance.now() - start;
+        if (!check(output.results)) {
+          throw new Error(`${id} did not answer as expected: ${JSON.stringify(output)}`);
+        }
+      }
     }
-  }
-  return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]));
+    return Object.fromEntries(ids.map((id) => [id, ms[id] / INVOCATIONS]));
+  };
 }
 
-/** Operations per second of `fn` over HOT_MS after a warm-up. */
-function throughput(fn) {
-  for (let i = 0; i < 200; i += 1) fn();
-  let count = 0;
-  const end = performance.now() + HOT_MS;
-  while (performance.now() < end) {
-    for (let i = 0; i < 50; i += 1) fn();
-    count += 50;
+function cold(mode) {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'cold.js'), mode], {
+    cwd: cases.ROOT,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+/**
+ * Each cold figure of a round is the faster of two fresh processes, run interleaved with the
+ * others: what else the machine does only ever adds time to a process.
+ */
+async function coldRounds() {
+  const modes = {
+    'cold.core': 'core',
+    'cold.app': 'app',
+    'first.one-operation': 'first-one-operation',
+    'first.app': 'first-app',
+  };
+  const group = async (index) => {
+    const fastest = {};
+    for (let rep = 0; rep < 2; rep += 1) {
+      for (const id of rotated(Object.keys(modes), index + rep)) {
+        const result = cold(modes[id]);
+        if (!fastest[id] || result.total < fastest[id].total) fastest[id] = result;
+      }
+    }
+    const values = Object.fromEntries(Object.entries(fastest).map(([id, r]) => [id, r.total]));
+    // The app's process again, against its own core load: steadier than two processes.
+    values['cold.app.core'] = fastest['cold.app'].core;
+    values['cold.app.same-process'] = fastest['cold.app'].total;
+    return values;
+  };
+  for (let r = 0; r < COLD_ROUNDS; r += 1) await round(r, [group]);
+}
+
+async function warmRounds() {
+  const { core, schema, corePrepareApp, app } = cases.loadCoreThenApp();
+  const lib = (name) => require(path.join(cases.ROOT, 'dist', name));
+  const { verifyDelivery } = lib('keygen/signature');
+  const { readDelivery } = lib('keygen/delivery');
+  const { flattenEvent } = lib('keygen/normalize');
+  const { findEvent } = lib('keygen/events');
+  const prepareRequest = require(
+    path.join(
+      cases.ROOT,
+      'node_modules/zapier-platform-core/src/http-middlewares/before/prepare-request',
+    ),
+  );
+
+  const definitions = cases.definitions(app, core.version);
+  const handlers = Object.fromEntries(
+    ['app', 'deliveryOnly', 'suspendOnly', 'authOnly', 'minimal'].map((name) => [
+      name,
+      core.createAppHandler(definitions[name]),
+    ]),
+  );
+  const key = cases.accountKey();
+  const keygen = await cases.startKeygen();
+  // Signed afresh every round: the verifier refuses deliveries signed too long ago.
+  let delivery = cases.signedDelivery(key);
+  const { events, expected } = cases;
+  const deliveryEvent = () => events.delivery(delivery, key.keys);
+  const suspendEvent = () => events.suspend(keygen.baseUrl);
+  const authEvent = () => events.auth(keygen.baseUrl);
+
+  // The request the app's client makes, in the input core hands to request middlewares.
+  const compiled = {
+    app: corePrepareApp(definitions.app),
+    oneOperation: corePrepareApp(definitions.deliveryOnly),
+  };
+  const request = (app, merge) => ({
+    url: `${keygen.baseUrl}/v1/accounts/acme/me`,
+    method: 'GET',
+    headers: {
+      Accept: 'application/vnd.api+json',
+      Authorization: 'Bearer admin-token',
+      'Keygen-Version': '1.8',
+      'User-Agent': 'keygen-zapier/bench',
+    },
+    skipThrowForStatus: true,
+    throwForThrottlingEarly: false,
+    merge,
+    input: { _zapier: { app, event: { bundle: deliveryEvent().bundle } } },
+  });
+
+  const run = (handler, event, check) => ({ handler, event, check });
+  const groups = [
+    perInvocation({
+      'warm.minimal': run(handlers.minimal, events.ping, expected.ping),
+      'warm.delivery.one-operation': run(handlers.deliveryOnly, deliveryEvent, expected.delivery),
+      'warm.delivery.app': run(handlers.app, deliveryEvent, expected.delivery),
+    }),
+    perInvocation({
+      'warm.suspend.one-operation': run(handlers.suspendOnly, suspendEvent, expected.suspend),
+      'warm.suspend.app': run(handlers.app, suspendEvent, expected.suspend),
+    }),
+    perInvocation({
+      'warm.auth.one-operation': run(handlers.authOnly, authEvent, expected.auth),
+      'warm.auth.app': run(handlers.app, authEvent, expected.auth),
+    }),
+    perCall({
+      'copy.minimal': () => corePrepareApp(definitions.minimal),
+      'copy.one-operation': () => corePrepareApp(definitions.deliveryOnly),
+      'copy.app': () => corePrepareApp(definitions.app),
+      'copy.app.no-editor-content': () => corePrepareApp(definitions.appWithoutEditorContent),
+      'copy.app.installed': () => schema.prepareApp(definitions.app),
+    }),
+    perCall({
+      'merge.off': () => prepareRequest(request(compiled.app, false)),
+      'merge.on.one-operation': () => prepareRequest(request(compiled.oneOperation, true)),
+      'merge.on.app': () => prepareRequest(request(compiled.app, true)),
+    }),
+    perCall({
+      'verify.raw': () => crypto.verify(null, delivery.message, key.publicKey, delivery.signature),
+      'verify.app': () =>
+        verifyDelivery({
+          body: delivery.body,
+          headers: delivery.headers,
+          endpointUrl: delivery.url,
+          keys: key.keys,
+        }),
+    }),
+    perCall({
+      'parse.raw': () => JSON.parse(JSON.parse(delivery.body).data.attributes.payload),
+      'normalize.app': () => {
+        const { event, payload } = readDelivery(delivery.body);
+        return flattenEvent(event, payload, findEvent(event.attributes.event));
+      },
+    }),
+  ];
+  try {
+    // One untimed round first: first calls compile code paths and build what is built lazily.
+    for (const group of groups) await group(0);
+    for (let r = 0; r < ROUNDS; r += 1) {
+      delivery = cases.signedDelivery(key);
+      await round(r, groups);
+    }
+  } finally {
+    keygen.close();
   }
-  return count / (HOT_MS / 1000);
+}
+
+/** What each figure is, and what it is compared with (`against`, within the same round). */
+const ROWS = [
+  ['cold', 'cold.core', 'zapier-platform-core alone'],
+  ['cold', 'cold.app', 'core, then the app (another process)', 'cold.core', 1.05],
+  ['cold', 'cold.app.core', "core's part of loading core, then the app"],
+  ['cold', 'cold.app.same-process', 'core, then the app (same process)', 'cold.app.core', 1.05],
+  ['cold', 'first.one-operation', 'first delivery, one-operation definition'],
+  ['cold', 'first.app', 'first delivery, the app', 'first.one-operation'],
+  ['warm', 'warm.minimal', 'minimal core app, one trivial trigger'],
+  [
+    'warm',
+    'warm.delivery.one-operation',
+    'license.created delivery, one-operation definition',
+    'warm.minimal',
+  ],
+  [
+    'warm',
+    'warm.delivery.app',
+    'license.created delivery, the app',
+    'warm.delivery.one-operation',
+    1.5,
+  ],
+  ['warm', 'warm.suspend.one-operation', 'suspend_license, one-operation definition'],
+  ['warm', 'warm.suspend.app', 'suspend_license, the app', 'warm.suspend.one-operation', 1.5],
+  ['warm', 'warm.auth.one-operation', 'auth test, authentication only'],
+  ['warm', 'warm.auth.app', 'auth test, the app', 'warm.auth.one-operation', 1.5],
+  ['copy', 'copy.minimal', "core's prepareApp, minimal core app"],
+  ['copy', 'copy.one-operation', "core's prepareApp, one-operation definition", 'copy.minimal'],
+  ['copy', 'copy.app', "core's prepareApp, the app", 'copy.one-operation'],
+  [
+    'copy',
+    'copy.app.no-editor-content',
+    "core's prepareApp, the app without outputFields and samples",
+    'copy.one-operation',
+  ],
+  ['copy', 'copy.app.installed', 'prepareApp after compile-once, the app', 'copy.app'],
+  ['request', 'merge.off', "merge: false (the app's requests), the app in the input"],
+  ['request', 'merge.on.one-operation', "core's merge, one-operation definition", 'merge.off'],
+  ['request', 'merge.on.app', "core's merge, the app in the input", 'merge.off'],
+  ['verify', 'verify.raw', 'node:crypto Ed25519 verify'],
+  ['verify', 'verify.app', 'verifyDelivery: header, digest, date, verify', 'verify.raw'],
+  ['normalize', 'parse.raw', 'JSON.parse of body and payload'],
+  ['normalize', 'normalize.app', 'readDelivery (zod) + flattenEvent', 'parse.raw'],
+];
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+  const round4 = (x) => Number(x.toPrecision(4));
+  return { min: round4(sorted[0]), median: round4(median), max: round4(sorted[sorted.length - 1]) };
+}
+
+function rows() {
+  return ROWS.map(([group, id, label, against, limit]) => {
+    const values = series.get(id);
+    const row = { group, id, label, unit: 'ms', rounds: values.length, ...stats(values) };
+    if (against) {
+      const base = series.get(against);
+      row.against = against;
+      row.ratio = stats(values.map((value, i) => value / base[i]));
+      if (limit) row.limit = limit;
+    }
+    return row;
+  });
 }
 
 async function main() {
-  const { verifyDelivery } = require(path.join(ROOT, 'dist/keygen/signature'));
-  const { readDelivery } = require(path.join(ROOT, 'dist/keygen/delivery'));
-  const { flattenEvent } = require(path.join(ROOT, 'dist/keygen/normalize'));
-  const { findEvent } = require(path.join(ROOT, 'dist/keygen/events'));
-  const ed = await import('@noble/ed25519');
-  const { sha512 } = await import('@noble/hashes/sha2.js');
-  ed.hashes.sha512 = sha512;
-
-  const fixture = path.join(ROOT, 'test/fixtures/deliveries/license-created.v1.8.json');
-  const body = JSON.stringify(JSON.parse(fs.readFileSync(fixture, 'utf8')));
-  const url = 'https://hooks.zapier.com/hooks/standard/1234567/0f1e2d3c4b5a69788796a5b4c3d2e1f0/';
-  const secret = ed.utils.randomSecretKey();
-  const publicKey = ed.getPublicKey(secret);
-  const date = new Date().toUTCString();
-  const digest = `sha-256=${createHash('sha256').update(body).digest('base64')}`;
-  const message = Buffer.from(
-    `(request-target): post /hooks/standard/1234567/0f1e2d3c4b5a69788796a5b4c3d2e1f0/\nhost: hooks.zapier.com\ndate: ${date}\ndigest: ${digest}`,
-  );
-  const signature = ed.sign(message, secret);
-  const headers = {
-    'Http-Date': date,
-    'Http-Digest': digest,
-    'Http-Keygen-Signature': `keyid="acct", algorithm="ed25519", signature="${Buffer.from(signature).toString('base64')}", headers="(request-target) host date digest"`,
+  const started = Date.now();
+  const load = { start: os.loadavg().map((x) => Number(x.toFixed(2))) };
+  await coldRounds();
+  await warmRounds();
+  load.end = os.loadavg().map((x) => Number(x.toFixed(2)));
+  const results = {
+    date: new Date(started).toISOString(),
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      loadavg: load,
+    },
+    config: {
+      rounds: ROUNDS,
+      coldRounds: COLD_ROUNDS,
+      invocationsPerRound: INVOCATIONS,
+      boxMs: BOX_MS,
+      seconds: Math.round((Date.now() - started) / 1000),
+    },
+    rows: rows(),
   };
-  const keys = { ed25519: Buffer.from(Buffer.from(publicKey).toString('hex')).toString('base64') };
-  verifyDelivery({ body, headers, endpointUrl: url, keys });
-
-  // What Zapier's handler does next on a cold start: createApp deep-copies the definition.
-  const schema = "const { prepareApp } = require('zapier-platform-core/src/tools/schema');";
-  const tiny = `{ version: '1.0.0', platformVersion: '19.1.0', triggers: { t: { key: 't', noun: 'T', display: { label: 'T', description: 'Triggers when t.' }, operation: { perform: () => [], sample: { id: 1 } } } } }`;
-  const cold = coldLoads({
-    core: { measure: "require('zapier-platform-core')" },
-    app: { measure: "require('./index.js')" },
-    appAfterCore: { setup: "require('zapier-platform-core')", measure: "require('./index.js')" },
-    tinyCopy: { setup: `${schema} const app = ${tiny};`, measure: 'prepareApp(app)' },
-    appCopy: { setup: `${schema} const app = require('./index.js');`, measure: 'prepareApp(app)' },
-  });
-  const verify = throughput(() => verifyDelivery({ body, headers, endpointUrl: url, keys }));
-  const noble = throughput(() => ed.verify(signature, message, publicKey));
-  const event = findEvent('license.created');
-  const parse = throughput(() => JSON.parse(JSON.parse(body).data.attributes.payload));
-  const normalize = throughput(() => {
-    const { event: e, payload } = readDelivery(body);
-    return flattenEvent(e, payload, event);
-  });
-
-  const rows = [
-    ['cold load: zapier-platform-core alone (baseline)', `${cold.core.toFixed(1)} ms`, '1.00'],
-    [
-      'cold load: the app (core + app)',
-      `${cold.app.toFixed(1)} ms`,
-      (cold.app / cold.core).toFixed(3),
-    ],
-    [
-      "cold load: the app's own modules, core already loaded",
-      `${cold.appAfterCore.toFixed(1)} ms`,
-      `${((100 * cold.appAfterCore) / cold.core).toFixed(1)}% of core's load`,
-    ],
-    [
-      'first definition copy (createApp): a one-trigger app (baseline)',
-      `${cold.tinyCopy.toFixed(1)} ms`,
-      '1.00',
-    ],
-    [
-      'first definition copy (createApp): this app',
-      `${cold.appCopy.toFixed(1)} ms`,
-      `${(cold.appCopy / cold.tinyCopy).toFixed(1)} (${((100 * cold.appCopy) / cold.core).toFixed(0)}% of core's load)`,
-    ],
-    ['ed25519 verify: @noble/ed25519 (baseline)', `${Math.round(noble)} /s`, '1.00'],
-    [
-      'ed25519 verify: verifyDelivery (digest + date + node:crypto)',
-      `${Math.round(verify)} /s`,
-      (verify / noble).toFixed(1),
-    ],
-    ['delivery: JSON.parse body + payload (baseline)', `${Math.round(parse)} /s`, '1.00'],
-    [
-      'delivery: readDelivery (zod) + flattenEvent',
-      `${Math.round(normalize)} /s`,
-      (normalize / parse).toFixed(2),
-    ],
-  ];
-  console.log(
-    `Node ${process.version}, ${COLD_RUNS} cold runs, ${HOT_MS} ms per throughput figure`,
-  );
-  console.log('| measurement | value | ratio to baseline |');
-  console.log('|---|---|---|');
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  fs.writeFileSync(OUT, await formatJson(results));
+  if (OUT === RESULTS) {
+    fs.writeFileSync(DOC, await updateDocument(fs.readFileSync(DOC, 'utf8'), results));
+  }
+  console.log(`${cases.ROOT}: ${OUT}`);
+  for (const row of results.rows) {
+    const ratio = row.ratio
+      ? `  ${row.ratio.median.toFixed(3)}x (${row.ratio.min.toFixed(3)}-${row.ratio.max.toFixed(3)}) of ${row.against}${row.limit ? `, limit ${row.limit}` : ''}`
+      : '';
+    console.log(`${row.id.padEnd(28)} ${row.median.toPrecision(4).padStart(9)} ms${ratio}`);
+  }
+  const over = results.rows.filter((row) => row.limit && row.ratio.median > row.limit);
+  if (over.length) console.log(`Over the limit (median): ${over.map((row) => row.id).join(', ')}`);
 }
 
-main().catch((error) => {
+/** `--render`: only rewrite the figures of docs/benchmarks.md from bench/results.json. */
+async function render() {
+  const results = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+  fs.writeFileSync(DOC, await updateDocument(fs.readFileSync(DOC, 'utf8'), results));
+}
+
+(process.argv.includes('--render') ? render() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

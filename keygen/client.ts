@@ -1,4 +1,5 @@
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+import { VERSION } from '../version';
 
 /** The API version every request and every webhook endpoint is pinned to, so payload shapes never drift. */
 export const KEYGEN_API_VERSION = '1.8';
@@ -156,6 +157,7 @@ function headers(z: ZObject, bundle: Bundle, hasBody: boolean): Record<string, s
     Accept: JSON_API,
     Authorization: `Bearer ${credential(z, bundle.authData.token, 'API Token')}`,
     'Keygen-Version': KEYGEN_API_VERSION,
+    'User-Agent': `keygen-zapier/${VERSION}`,
   };
   if (hasBody) result['Content-Type'] = JSON_API;
   const environment = credential(z, bundle.authData.environment, 'Environment');
@@ -210,6 +212,9 @@ async function send<T>(
   try {
     response = await z.request({
       url,
+      // No request template to merge in; core's merge would deep-copy these options, which carry
+      // the whole compiled app definition, on every request (and set User-Agent: Zapier).
+      merge: false,
       method: call.method ?? 'GET',
       headers: requestHeaders,
       body: hasBody ? JSON.stringify(call.body) : undefined,

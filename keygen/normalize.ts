@@ -319,8 +319,8 @@ const outputFieldCache = new Map<string, readonly OutputField[]>();
 
 /**
  * The outputFields describing `flattenResource` for a type (metadata keys vary, so they are not
- * listed). One frozen array per type, shared by every trigger, action and search of that type:
- * Zapier deep-copies the app definition on every invocation, and a shared object is copied once.
+ * listed). One frozen array per type, built once for every trigger, action and search of that
+ * type. Core's compile of the definition still copies it once per operation (compile-once.ts).
  */
 export function resourceOutputFields(type: string): readonly OutputField[] {
   let fields = outputFieldCache.get(type);

@@ -1,7 +1,7 @@
 /**
  * Samples for triggers, actions and searches, made by flattening synthetic resources with the
  * normalizer, so a sample has exactly the keys of the outputFields and of a live result. Each is
- * built once per resource type: Zapier copies the whole app definition on every invocation.
+ * built once per resource type or payload shape, however many operations show it.
  */
 import { KEYGEN_API_VERSION } from './client';
 import {
