@@ -246,12 +246,17 @@ function redact(text: string, secrets: readonly string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
-/** The error with the connection's secrets taken out of its message and stack. */
+/**
+ * The error with the connection's secrets taken out of its message and stack. It is also marked
+ * so core does not append its "What happened" trail, which quotes the first 100 characters of
+ * Keygen's answer unredacted: our messages already quote what Keygen said, redacted.
+ */
 function scrubbed<E>(error: E, bundle: Bundle): E {
   if (!(error instanceof Error)) return error;
   const secrets = secretsOf(bundle);
   error.message = redact(error.message, secrets);
   if (error.stack) error.stack = redact(error.stack, secrets);
+  (error as { doNotContextify?: boolean }).doNotContextify = true;
   return error;
 }
 
