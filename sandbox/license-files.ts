@@ -6,6 +6,7 @@
  */
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { badRequest } from './errors';
+import { ok, type Reply } from './http';
 import { SIGNATURE_ALGORITHMS, signWith, type AccountKeys, type SignatureAlgorithm } from './keys';
 import type { Context, Resource } from './serializers';
 
@@ -155,6 +156,19 @@ export function checkOut(
             },
           }
         : {}),
+    },
+  };
+}
+
+/** Check-out's answer: the license-files document to a POST, the `.lic` file itself to a GET. */
+export function checkoutReply(method: string, file: Resource, recordId: string): Reply {
+  if (method !== 'GET') return ok({ data: file });
+  return {
+    status: 200,
+    text: file.attributes.certificate as string,
+    headers: {
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': `attachment; filename="${recordId}.lic"`,
     },
   };
 }

@@ -2,7 +2,7 @@
 import { emit, type App, type AppRoute } from '../api';
 import { badRequest, invalidResource, unprocessableEntity } from '../errors';
 import { metaOf, noContent, ok, route, type Request } from '../http';
-import { checkOut, readCheckoutOptions } from '../license-files';
+import { checkOut, checkoutReply, readCheckoutOptions } from '../license-files';
 import * as models from '../models';
 import { policyOf } from '../serializers';
 import type { License } from '../store';
@@ -186,17 +186,7 @@ export const licenseActionRoutes: AppRoute[] = [
       );
       license.lastCheckOut = file.attributes.issued as string;
       changed(app, license, 'license.checked-out');
-      if (method === 'GET') {
-        return {
-          status: 200,
-          text: file.attributes.certificate as string,
-          headers: {
-            'Content-Type': 'application/octet-stream',
-            'Content-Disposition': `attachment; filename="${license.id}.lic"`,
-          },
-        };
-      }
-      return ok({ data: file });
+      return checkoutReply(method, file, license.id);
     }),
   ),
 ];

@@ -15,7 +15,7 @@ import {
   route,
   type Request,
 } from '../http';
-import { checkOut, readCheckoutOptions } from '../license-files';
+import { checkOut, checkoutReply, readCheckoutOptions } from '../license-files';
 import * as models from '../models';
 import { policyOf } from '../serializers';
 import type { Machine } from '../store';
@@ -172,17 +172,7 @@ export const machineRoutes: AppRoute[] = [
       machine.lastCheckOut = file.attributes.issued as string;
       ctx.store.machines.touch(machine);
       emit(app, 'machine.checked-out', models.machines, machine);
-      if (method === 'GET') {
-        return {
-          status: 200,
-          text: file.attributes.certificate as string,
-          headers: {
-            'Content-Type': 'application/octet-stream',
-            'Content-Disposition': `attachment; filename="${machine.id}.lic"`,
-          },
-        };
-      }
-      return ok({ data: file });
+      return checkoutReply(method, file, machine.id);
     }),
   ),
 ];
