@@ -5,7 +5,7 @@
  */
 import type { Bundle, Create, ZObject } from 'zapier-platform-core';
 import { certifiedResource } from '../keygen/certificate';
-import { describeKeygenErrors, keygen, type KeygenErrorObject } from '../keygen/client';
+import { keygen, type KeygenErrorObject } from '../keygen/client';
 import {
   flattenResource,
   nounLabel,
@@ -175,13 +175,11 @@ async function certificateFile(z: ZObject, certificate: string, name: string): P
   }
 }
 
-/** The first of Keygen's errors that a check-out input explains, with what to change. */
-function inputHint(row: Checkout, errors: readonly KeygenErrorObject[]) {
+/** What to change for the first of Keygen's errors that a check-out input explains. */
+function inputHint(row: Checkout, errors: readonly KeygenErrorObject[]): string | undefined {
   const hints = inputHints(row);
-  for (const { code } of errors) {
-    if (code && Object.hasOwn(hints, code)) return { code, hint: hints[code] };
-  }
-  return undefined;
+  const code = errors.find((e) => e.code && Object.hasOwn(hints, e.code))?.code;
+  return code && hints[code];
 }
 
 function perform(row: Checkout) {
@@ -196,16 +194,8 @@ function perform(row: Checkout) {
       body: Object.keys(meta).length > 0 ? { meta } : undefined,
       action,
       target: named(subject, id),
-      accept: (status, errors) => status === 400 && inputHint(row, errors) !== undefined,
+      hint: (status, errors) => (status === 400 ? inputHint(row, errors) : undefined),
     });
-    const refusal = answer.errors && inputHint(row, answer.errors);
-    if (answer.errors && refusal) {
-      throw new z.errors.Error(
-        `Keygen could not ${action}. Keygen said: ${describeKeygenErrors(answer.errors)}. ${refusal.hint}`,
-        refusal.code,
-        answer.status,
-      );
-    }
     const file = resourceOf(z, answer.data, action);
     const certificate = file.attributes?.certificate;
     if (file.type !== row.file || typeof certificate !== 'string') {

@@ -32,10 +32,11 @@ export interface KeygenCall {
    * the status and errors instead of thrown.
    */
   accept?: (status: number, errors: readonly KeygenErrorObject[]) => boolean;
-  /** Added to a 4xx message whose errors don't say what to do (renew's empty 422). */
-  hint?: string;
-  /** Added to a 403 message when this call is refused for a reason beyond the token's role. */
-  forbiddenHint?: string;
+  /**
+   * What to change, added to the message of a refusal whose errors don't say it: a string for any
+   * 4xx but 401, 403 and 404 (renew's empty 422), or chosen from the status and Keygen's errors.
+   */
+  hint?: string | ((status: number, errors: readonly KeygenErrorObject[]) => string | undefined);
 }
 
 export interface KeygenResponse<T> {
@@ -332,6 +333,13 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
   if (call.accept?.(status, errors)) return { status, data: undefined, errors };
   const said = describeKeygenErrors(errors);
   const code = errors.find((e) => e.code)?.code;
+  const hint =
+    typeof call.hint === 'function'
+      ? call.hint(status, errors)
+      : status === 403
+        ? undefined
+        : call.hint;
+  const more = hint ? ` ${hint}` : '';
   switch (status) {
     case 401:
       throw new z.errors.ExpiredAuthError(
@@ -339,7 +347,7 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
       );
     case 403:
       throw new z.errors.Error(
-        `The connected token is not allowed to ${call.action}. Keygen said: ${said || 'Access denied'}. Use a token that may do this (an admin token, or a product token for this product's records).${call.forbiddenHint ? ` ${call.forbiddenHint}` : ''}`,
+        `The connected token is not allowed to ${call.action}. Keygen said: ${said || 'Access denied'}. Use a token that may do this (an admin token, or a product token for this product's records).${more}`,
         code ?? 'FORBIDDEN',
         status,
       );
@@ -351,7 +359,7 @@ function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): Key
       );
     default:
       throw new z.errors.Error(
-        `Keygen could not ${call.action}. Keygen said: ${said || `HTTP ${status}`}.${call.hint ? ` ${call.hint}` : ''}`,
+        `Keygen could not ${call.action}. Keygen said: ${said || `HTTP ${status}`}.${more}`,
         code ?? `HTTP_${status}`,
         status,
       );

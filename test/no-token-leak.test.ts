@@ -115,4 +115,23 @@ describe('no token in any output, whatever goes wrong', () => {
     // Even where Keygen's detail or a proxy's page quotes the token back.
     expect(leaks()).toEqual([]);
   });
+
+  it('with a refusal an action explains itself (a check-out option Keygen refuses)', async () => {
+    keygenApi()
+      .post(at('/licenses/L-1/actions/check-out'))
+      .reply(400, {
+        errors: [
+          { title: 'Bad request', detail: `ttl bad for ${TOKEN}`, code: 'CHECKOUT_TTL_INVALID' },
+        ],
+      });
+    const error = await failure(
+      appTester(creates.checkout_license_file.operation.perform, {
+        authData,
+        inputData: { license: 'L-1', ttl: '7200' },
+      }),
+    );
+    expect(error.message).toContain('CHECKOUT_TTL_INVALID');
+    expect(error.message).toContain('Change TTL in Seconds');
+    expect(leaks()).toEqual([]);
+  });
 });

@@ -154,9 +154,10 @@ export async function subscribe(
       ),
       action: `create a webhook endpoint for ${events.join(', ')}${product ? ` scoped to product "${product}"` : ''}`,
       target: product ? `product "${product}"` : 'webhook endpoint',
-      forbiddenHint: product
-        ? 'A product token only sees its own product: choose that product in Product, leave Product empty, or connect an admin token.'
-        : undefined,
+      hint: (status) =>
+        status === 403 && product
+          ? 'A product token only sees its own product: choose that product in Product, leave Product empty, or connect an admin token.'
+          : undefined,
     });
   } catch (error) {
     if (mayHaveCreated(error)) {
