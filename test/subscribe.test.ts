@@ -24,8 +24,8 @@ const endpoint = (id: string, url: string) => ({
   attributes: { url, subscriptions: ['license.created'] },
 });
 
-const subscribe = (targetUrl = TARGET) =>
-  appTester(operation.performSubscribe, { authData, targetUrl });
+const subscribe = (targetUrl = TARGET, inputData: Record<string, string> = {}) =>
+  appTester(operation.performSubscribe, { authData, targetUrl, inputData });
 const unsubscribe = (subscribeData: unknown) =>
   appTester(operation.performUnsubscribe, { authData, subscribeData } as never);
 
@@ -102,19 +102,29 @@ describe('subscribe when creating the endpoint fails', () => {
       'KEYGEN_TIMEOUT',
     ],
   ] as const)(
-    'after %s, deletes an endpoint Keygen may have made, then reports the error',
+    'after %s, deletes an endpoint Keygen may have made (also product-scoped), then reports the error and the cleanup',
     async (_what, answer, code) => {
       requestLimits.timeoutMs = 100;
       const api = keygenApi().get(at('')).reply(200, account, JSON_API);
-      answer(api.post(at('/webhook-endpoints')));
+      answer(
+        api.post(
+          at('/webhook-endpoints'),
+          (body: { data: { relationships?: unknown } }) =>
+            JSON.stringify(body.data.relationships) ===
+            JSON.stringify({ product: { data: { type: 'products', id: 'prod-1' } } }),
+        ),
+      );
       api
         .get(at('/webhook-endpoints'))
         .query(true)
         .reply(200, { data: [endpoint('created-2', TARGET)] }, JSON_API)
         .delete(at('/webhook-endpoints/created-2'))
         .reply(204);
-      const error = await caught(subscribe());
+      const error = await caught(subscribe(TARGET, { product: 'prod-1' }));
       expect(error.json.code).toBe(code);
+      expect(error.json.message).toMatch(
+        /The webhook endpoint Keygen created was deleted again\.$/,
+      );
       expect(api.isDone()).toBe(true);
     },
   );

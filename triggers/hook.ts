@@ -81,14 +81,21 @@ async function removeLeftover(z: ZObject, bundle: Bundle, url: string) {
   }
 }
 
-/** A failure after which Keygen may have created the endpoint: it answered, but not with a 4xx. */
-function mayHaveCreated(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'AppError') return false;
+/**
+ * The message, code and status of a failure after which Keygen may have created the endpoint: it
+ * answered, but not with a 4xx (a 5xx, a time-out, an answer that was not Keygen's).
+ */
+function mayHaveCreated(
+  error: unknown,
+): { message: string; code?: string; status?: number } | undefined {
+  if (!(error instanceof Error) || error.name !== 'AppError') return undefined;
   try {
-    const { status } = JSON.parse(error.message) as { status?: unknown };
-    return !(typeof status === 'number' && status >= 400 && status < 500);
+    const fields = JSON.parse(error.message) as { message: string; code?: string; status?: number };
+    const refused =
+      typeof fields.status === 'number' && fields.status >= 400 && fields.status < 500;
+    return refused ? undefined : fields;
   } catch {
-    return true;
+    return { message: error.message };
   }
 }
 
@@ -160,11 +167,12 @@ export async function subscribe(
           : undefined,
     });
   } catch (error) {
-    if (mayHaveCreated(error)) {
-      const note = await removeLeftover(z, bundle, url);
-      if (note) z.console.warn(note.trim());
-    }
-    throw error;
+    const failure = mayHaveCreated(error);
+    if (!failure) throw error;
+    // The user must learn what became of an endpoint Keygen may have made, not only the cause.
+    const note = await removeLeftover(z, bundle, url);
+    if (!note) throw error;
+    throw new z.errors.Error(`${failure.message}${note}`, failure.code, failure.status);
   }
   const id = created.data?.data?.id;
   if (!isEndpointId(id)) {
