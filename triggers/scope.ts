@@ -7,6 +7,7 @@
  */
 import type { Bundle, PlainInputField } from 'zapier-platform-core';
 import { nounOf, type Flat } from '../keygen/normalize';
+import { policyField, productField } from '../steps/fields';
 import { text } from '../steps/values';
 
 const SCOPES = ['product', 'policy'] as const;
@@ -14,19 +15,17 @@ type ScopeName = (typeof SCOPES)[number];
 export type Scope = Partial<Record<ScopeName, string>>;
 
 const productInput: PlainInputField = {
-  key: 'product',
-  label: 'Product',
-  dynamic: 'list_products.id.label',
+  ...productField,
   required: false,
   helpText:
     "Optional: only events about this product's records start the Zap. Keygen then sends the Zap only events whose record the product may read, and deliveries whose record names another product are dropped. Records that name no product (users, entitlement attachments) are left to Keygen's filter and kept. Leave empty for every product (with a product token: the token's own product).",
 };
 
 const policyInput: PlainInputField = {
-  key: 'policy',
-  label: 'Policy',
-  dynamic: 'list_policies.id.label',
+  ...policyField,
   required: false,
+  // A trigger's input offers no search step.
+  search: undefined,
   helpText:
     "Optional: only licenses of this policy start the Zap; deliveries of other policies' licenses are dropped after they are verified. The list shows each policy with its product (only the chosen Product's policies when one is chosen). Leave empty for every policy.",
 };
