@@ -23,9 +23,12 @@ export interface DeliveryAttempt {
   status: number | 'refused' | 'error';
 }
 
-/** Keygen makes up to 16 attempts; here the 15 waits are milliseconds, not hours. */
+/**
+ * Keygen makes up to 16 attempts; here the 15 waits are seconds, not hours. None is shorter than
+ * a second: Date has whole seconds, and a retry must carry a Date of its own, as Keygen's do.
+ */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [
-  250, 500, 1000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000,
+  1000, 1000, 1500, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000,
 ];
 export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Keygen keeps at most this much of a receiver's answer. */

@@ -124,7 +124,11 @@ async function main(argv) {
       cwd: staging,
       onStart: (child) => (cli = child),
     });
-    if (code !== 0) throw new Error(`zapier-platform build failed (exit ${code})`);
+    if (code !== 0) {
+      throw new Error(
+        `zapier-platform build failed (exit ${code}). "fetch failed" means its style check could not reach Zapier's API: check the network, or offline point ZAPIER_ENDPOINT at the local stub as .ci/run does.`,
+      );
+    }
     fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
     for (const zip of ['build.zip', 'source.zip']) {
       fs.copyFileSync(path.join(staging, 'build', zip), path.join(ROOT, 'build', zip));

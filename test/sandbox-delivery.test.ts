@@ -307,6 +307,26 @@ test(
 );
 
 test(
+  'with the default delays, every retry carries a Date of its own (the header has whole seconds)',
+  async () => {
+    const standard = await startSandbox();
+    const hook = await receiver([500, 500, 200]);
+    try {
+      await subscribe(standard, hook.url, { subscriptions: ['license.suspended'] });
+      await api(standard, 'POST', `/licenses/${standard.seed.licenses.active.id}/actions/suspend`);
+      await standard.idle();
+      const dates = hook.received.map((delivery) => delivery.headers.date);
+      expect(dates).toHaveLength(3);
+      expect(new Set(dates).size).toBe(3);
+      expect(new Set(hook.received.map((delivery) => delivery.body)).size).toBe(1);
+    } finally {
+      await standard.close();
+    }
+  },
+  LIMIT_MS,
+);
+
+test(
   'a retry pending for a deleted endpoint is silently dropped',
   async () => {
     // Long enough that the endpoint is surely deleted before the retry is due, even under load.
