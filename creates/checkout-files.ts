@@ -88,7 +88,8 @@ function inputFields(row: Checkout): Field[] {
     {
       key: 'ttl',
       label: TTL,
-      type: 'integer',
+      // Text, not an integer field: Zapier turns text in an integer field into 0, which here
+      // would silently mean "never expires" instead of an error that says what to enter.
       helpText:
         'How long the file stays valid, in seconds: at least 3600 (one hour); 86400 is a day, 31536000 a year. 0 makes a file that never expires. Leave empty for one month.',
     },

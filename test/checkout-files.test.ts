@@ -138,6 +138,8 @@ describe('checkout_license_file', () => {
       for (const name of ['ttl', 'include', 'encrypt'])
         expect(inputs[name].required).not.toBe(true);
       expect(inputs.include.list).toBe(true);
+      // Text: Zapier turns text typed into an integer field into 0, which would mean "no expiry".
+      expect(inputs.ttl.type).toBeUndefined();
       expect(inputs.encrypt.type).toBe('boolean');
       expect(outputFields.find((f) => f.key === file)).toMatchObject({ type: 'file' });
     },
