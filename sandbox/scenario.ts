@@ -2,6 +2,7 @@
 // zapier-platform-core, five Zaps on, actions whose webhooks start those Zaps, a delivery Keygen
 // has to retry, forged deliveries, and the Zaps turned off. Every step checks what it shows.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { request } from 'node:http';
 import { startRelay, type Relay, type Zap, type ZapRun } from './relay';
 import { startSandbox, type Sandbox } from './server';
 import type { Outcome } from './zapier-runtime';
@@ -403,7 +404,7 @@ class Story {
         ];
         step.rows = [];
         for (const [forgery, content, sent] of forgeries) {
-          const response = await fetch(zap.targetUrl, {
+          const response = await send(zap.targetUrl, {
             method: 'POST',
             headers: withoutHopHeaders(sent),
             body: content,
@@ -448,10 +449,11 @@ class Story {
   /** The endpoint as Keygen lists it, asked directly (not through the app). */
   private async endpoint(id: string) {
     const { baseUrl, accountId, token } = this.sandbox;
-    const response = await fetch(`${baseUrl}/v1/accounts/${accountId}/webhook-endpoints`, {
+    const response = await send(`${baseUrl}/v1/accounts/${accountId}/webhook-endpoints`, {
+      method: 'GET',
       headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.api+json' },
     });
-    const list = (await response.json()) as {
+    const list = JSON.parse(response.text) as {
       data?: { id: string; attributes?: Record<string, unknown> }[];
     };
     return list.data?.find((endpoint) => endpoint.id === id);
@@ -529,6 +531,28 @@ function pick(record: Record<string, unknown>, keys: readonly string[]) {
 }
 
 /** Headers a client sets itself: copying them into another request would break it. */
+/**
+ * One HTTP request on loopback. Not the global fetch: it refuses ports browsers block (6000,
+ * 6665–6669, 10080, …), which `--port` may name.
+ */
+function send(
+  url: string,
+  options: { method: string; headers: Record<string, string>; body?: string },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
 function withoutHopHeaders(headers: Record<string, string>) {
   return Object.fromEntries(
     Object.entries(headers).filter(
