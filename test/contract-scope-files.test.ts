@@ -3,59 +3,37 @@
 // is loaded as Zapier loads it (root index.js -> built dist/app.js, so `npm run build` first) and
 // driven through createAppTester; Keygen is simulated with nock, deliveries are signed by the
 // independent test signer.
-import path from 'node:path';
 import nock from 'nock';
-import { createAppTester } from 'zapier-platform-core';
+import {
+  App,
+  newTester,
+  CLOUD,
+  ACCOUNT,
+  ACCOUNT_UUID,
+  TOKEN,
+  AUTH,
+  JSON_API,
+  ap,
+  LICENSE_ID,
+  LICENSE_KEY,
+  POLICY_ID,
+  PRODUCT_ID,
+  USER_ID,
+  ENDPOINT_ID,
+  type Dict,
+  type Field,
+  type Operation,
+  type Tester,
+} from './helpers/built-app';
 import { caught } from './helpers/errors';
 import { fixture, type DeliveryFixture } from './helpers/fixtures';
 import { makeAccountKeys, signDelivery, type AccountKeys } from './helpers/keygen-signer';
 
-type Dict = Record<string, unknown>;
-interface Field {
-  key: string;
-  required?: boolean;
-  list?: boolean;
-}
-interface Operation {
-  type?: string;
-  perform: unknown;
-  performList?: unknown;
-  performSubscribe?: unknown;
-  inputFields?: unknown[];
-}
-interface AppShape {
-  triggers: Record<string, { key: string; operation: Operation }>;
-  creates: Record<string, { key: string; operation: Operation }>;
-  searches: Record<string, { key: string; operation: Operation }>;
-  hydrators?: Record<string, unknown>;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const App: AppShape = require(path.join(__dirname, '..', 'index.js'));
-
-type Tester = (method: unknown, bundle: Dict) => Promise<unknown>;
-const newTester = (): Tester => createAppTester(App) as unknown as Tester;
-
 // Generous: key generation, signing and the app under a loaded 2-core machine.
 const SLOW = 60_000;
 
-const CLOUD = 'https://api.keygen.sh';
-const ACCOUNT = 'acme';
-const ACCOUNT_UUID = '1fddcec8-8dd3-4d8d-9b16-215cac0f9b52';
-const TOKEN = 'admin-7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0cv3';
-const AUTH = { accountId: ACCOUNT, token: TOKEN };
-const JSON_API = { 'Content-Type': 'application/vnd.api+json; charset=utf-8' };
-const ap = (p: string, account = ACCOUNT) => `/v1/accounts/${account}${p}`;
-
-// The ids the delivery fixtures carry.
-const PRODUCT_ID = 'c7a96ae1-5c35-4a0c-a2b8-1b3e0a4f0d11';
-const POLICY_ID = '70af414d-6152-4ff1-892b-15a40ada6b4e';
-const LICENSE_ID = 'b18e3f3a-330c-4d8d-ae2e-014db21fa827';
-const LICENSE_KEY = '4A5E1C-9F02B7-D3E6A1-0C7B5F-8E21D4-V3';
-const USER_ID = 'e8bf27c0-5f9c-4135-a65c-f52706c5fd4c';
 const OTHER_PRODUCT = '0a0b0c0d-1111-4222-8333-444455556666';
 const OTHER_POLICY = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
-const ENDPOINT_ID = '5e0c3b4d-2a1f-4c6e-8d9b-0a1b2c3d4e5f';
 
 // Reference §12: the license events whose payload `data` is one `licenses` resource. The list
 // payloads (license.entitlements.*, license.users.*) are join records, not licenses.

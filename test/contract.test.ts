@@ -5,62 +5,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
-import { createAppTester } from 'zapier-platform-core';
+import {
+  App,
+  newTester,
+  CLOUD,
+  ACCOUNT,
+  ACCOUNT_UUID,
+  TOKEN,
+  AUTH,
+  JSON_API,
+  ap,
+  LICENSE_ID,
+  LICENSE_KEY,
+  POLICY_ID,
+  PRODUCT_ID,
+  USER_ID,
+  ENDPOINT_ID,
+  type Action,
+  type Dict,
+  type Field,
+  type Operation,
+  type Tester,
+} from './helpers/built-app';
 import { makeAccountKeys, signDelivery, type AccountKeys } from './helpers/keygen-signer';
 
 // ---------------------------------------------------------------------------------------------
-// The app, typed only as far as these tests need.
-
-type Dict = Record<string, unknown>;
-interface Field {
-  key: string;
-  required?: boolean;
-  type?: string;
-  dict?: boolean;
-  list?: boolean;
-}
-interface Operation {
-  perform: unknown;
-  performList?: unknown;
-  performSubscribe?: unknown;
-  performUnsubscribe?: unknown;
-  inputFields?: unknown[];
-  sample?: Dict;
-}
-interface Action {
-  key: string;
-  operation: Operation;
-}
-interface AppShape {
-  authentication: { type: string; fields: Field[]; test: unknown };
-  triggers: Record<string, Action>;
-  creates: Record<string, Action>;
-  searches: Record<string, Action>;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const App: AppShape = require(path.join(__dirname, '..', 'index.js'));
-
-type Tester = (method: unknown, bundle: Dict, clearCache?: boolean) => Promise<unknown>;
-const newTester = (): Tester => createAppTester(App) as unknown as Tester;
-
-// ---------------------------------------------------------------------------------------------
 // Keygen constants and canned resources.
-
-const CLOUD = 'https://api.keygen.sh';
-const ACCOUNT = 'acme'; // a slug: the signature's keyid is the account UUID
-const ACCOUNT_UUID = '1fddcec8-8dd3-4d8d-9b16-215cac0f9b52';
-const TOKEN = 'admin-4f1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8fv3';
-const AUTH = { accountId: ACCOUNT, token: TOKEN };
-const JSON_API = { 'Content-Type': 'application/vnd.api+json; charset=utf-8' };
-const ap = (p: string, account = ACCOUNT) => `/v1/accounts/${account}${p}`;
-
-const LICENSE_ID = 'b18e3f3a-330c-4d8d-ae2e-014db21fa827';
-const LICENSE_KEY = '4A5E1C-9F02B7-D3E6A1-0C7B5F-8E21D4-V3';
-const POLICY_ID = '70af414d-6152-4ff1-892b-15a40ada6b4e';
-const PRODUCT_ID = 'c7a96ae1-5c35-4a0c-a2b8-1b3e0a4f0d11';
-const USER_ID = 'e8bf27c0-5f9c-4135-a65c-f52706c5fd4c';
-const ENDPOINT_ID = '5e0c3b4d-2a1f-4c6e-8d9b-0a1b2c3d4e5f';
 
 const rel = (name: string, base: string, data?: { type: string; id: string } | null) => ({
   [name]: {
