@@ -22,6 +22,64 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
     },
   },
+  // One direction of imports: tools (sandbox, bench, scripts) may read the app's verifier, delivery
+  // reader, catalog and normalizer (and the docs generator the whole definition); the app never
+  // imports tools, so nothing of them reaches the Zapier build.
+  {
+    files: [
+      '*.ts',
+      'keygen/**',
+      'triggers/**',
+      'creates/**',
+      'searches/**',
+      'steps/**',
+      'platform/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/tools/**', '**/test/**'],
+              message: 'The app never imports dev tools or tests.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tools/**'],
+    ignores: ['tools/scripts/write-docs.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/index',
+                '**/authentication',
+                '**/triggers/**',
+                '**/creates/**',
+                '**/searches/**',
+                '**/steps/**',
+                '**/platform/**',
+                '**/keygen/*',
+                '!**/keygen/signature',
+                '!**/keygen/delivery',
+                '!**/keygen/events',
+                '!**/keygen/normalize',
+              ],
+              message:
+                "Tools use only the app's verifier, delivery reader, catalog and normalizer.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js'],
     languageOptions: {

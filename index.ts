@@ -3,8 +3,8 @@ import authentication = require('./authentication');
 import { triggers } from './triggers';
 import { creates, hydrators } from './creates';
 import { searches, searchOrCreates } from './searches';
-import { compileDefinitionsOnce } from './compile-once';
-import { VERSION } from './version';
+import { compileDefinitionsOnce } from './platform/compile-once';
+import { VERSION } from './platform/version';
 
 compileDefinitionsOnce();
 

@@ -1,5 +1,5 @@
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { VERSION } from '../version';
+import { VERSION } from '../platform/version';
 
 /** The API version every request and every webhook endpoint is pinned to, so payload shapes never drift. */
 export const KEYGEN_API_VERSION = '1.8';

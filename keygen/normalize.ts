@@ -320,7 +320,7 @@ const outputFieldCache = new Map<string, readonly OutputField[]>();
 /**
  * The outputFields describing `flattenResource` for a type (metadata keys vary, so they are not
  * listed). One frozen array per type, built once for every trigger, action and search of that
- * type. Core's compile of the definition still copies it once per operation (compile-once.ts).
+ * type. Core's compile of the definition still copies it once per operation (platform/compile-once.ts).
  */
 export function resourceOutputFields(type: string): readonly OutputField[] {
   let fields = outputFieldCache.get(type);

@@ -12,7 +12,7 @@ import {
   type OutputField,
 } from '../keygen/normalize';
 import { sampleRecord } from '../keygen/samples';
-import { lazyFields } from '../lazy';
+import { lazyFields } from './lazy';
 import type { Field } from './fields';
 
 export function recordResult(resource: JsonApiResource, extra: Flat = {}): Flat {
@@ -29,7 +29,7 @@ export interface Extra {
   sample: Flat;
 }
 
-/** Builders of outputFields and sample, for `lazyFields` (see lazy.ts). */
+/** Builders of outputFields and sample, for `lazyFields` (see steps/lazy.ts). */
 export function recordOutput(
   type: string,
   extra: Extra = { fields: [], sample: {} },

@@ -7,7 +7,7 @@ import {
   type JsonApiResource,
 } from '../keygen/normalize';
 import { sampleRecord } from '../keygen/samples';
-import { lazyFields } from '../lazy';
+import { lazyFields } from '../steps/lazy';
 
 const MIN_DAYS = 1;
 const MAX_DAYS = 365;

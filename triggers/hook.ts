@@ -9,7 +9,7 @@ import {
 import { DeliveryError, readAccountKeys, readDelivery, readWebhookEvent } from '../keygen/delivery';
 import { findEvent, type KeygenEvent } from '../keygen/events';
 import { eventOutputFields, flattenEvent, type Flat, type OutputField } from '../keygen/normalize';
-import { lazyFields } from '../lazy';
+import { lazyFields } from '../steps/lazy';
 import { sampleEvent } from '../keygen/samples';
 import {
   SignatureError,

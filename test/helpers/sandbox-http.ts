@@ -2,7 +2,7 @@
 // on 127.0.0.1 that records every request and answers with scripted statuses.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Sandbox } from '../../sandbox/server';
+import type { Sandbox } from '../../tools/sandbox/server';
 
 export interface ApiAnswer {
   status: number;
