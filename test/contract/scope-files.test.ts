@@ -25,6 +25,7 @@ import {
   type Operation,
   type Tester,
 } from '../helpers/built-app';
+import { isPlainObject, single, useNock, VALIDATION_NOT_FOUND } from '../helpers/contract-kit';
 import { caught } from '../helpers/errors';
 import { fixture, type DeliveryFixture } from '../helpers/fixtures';
 import { makeAccountKeys, signDelivery, type AccountKeys } from '../helpers/keygen-signer';
@@ -74,17 +75,6 @@ const inputs = (op: Operation): Record<string, Field> =>
       .filter((f): f is Field => typeof f === 'object' && f !== null && 'key' in f)
       .map((f) => [f.key, f]),
   );
-
-const isPlainObject = (v: unknown): v is Dict =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function single(result: unknown): Dict {
-  expect(Array.isArray(result)).toBe(true);
-  expect(result as unknown[]).toHaveLength(1);
-  const [only] = result as unknown[];
-  expect(isPlainObject(only)).toBe(true);
-  return only as Dict;
-}
 
 function keygenError(status: string, detail: string, code: string, source?: Dict) {
   return {
@@ -245,16 +235,7 @@ async function deliver(
   });
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+useNock();
 
 // =============================================================================================
 describe('scoping: inputs (contract)', () => {
@@ -834,19 +815,7 @@ describe('validate_license_key NOT_FOUND (contract)', () => {
     async () => {
       const scope = nock(CLOUD)
         .post(ap('/licenses/actions/validate-key'), (body) => body?.meta?.key === 'NO-SUCH-KEY')
-        .reply(
-          200,
-          {
-            data: null,
-            meta: {
-              ts: '2026-06-30T19:51:46.995Z',
-              valid: false,
-              detail: 'does not exist',
-              code: 'NOT_FOUND',
-            },
-          },
-          JSON_API,
-        );
+        .reply(200, VALIDATION_NOT_FOUND, JSON_API);
       const r = single(await validate({ key: 'NO-SUCH-KEY' }));
       expect(scope.isDone()).toBe(true);
       expect(r).toMatchObject({ validation_valid: false, validation_code: 'NOT_FOUND' });
