@@ -2,7 +2,8 @@
 // a baseline measured in the same round of the same run. Figures that are compared run interleaved:
 // invocation by invocation (warm), slice by slice (per-call figures), process by process (cold),
 // each time in a rotated order, so a burst of load from elsewhere falls on all of them alike. Each
-// ratio is taken within its round; the figures are min / median / max over the rounds. Writes
+// ratio is taken within its round; the figures are min / median / max over the rounds. It also
+// counts the entries core's HTTP log makes per request the app sends. Writes
 // tools/bench/results.json and the figures of docs/benchmarks.md. Runs the build in dist/ (npm run bench
 // builds first).
 const { execFileSync } = require('node:child_process');
@@ -132,7 +133,7 @@ async function coldRounds() {
 const coreModule = (name) =>
   require(path.join(cases.ROOT, 'node_modules/zapier-platform-core/src', name));
 
-/** Fetches and parses the pages a scoped performList reads: what no app can do faster. */
+/** The floor of a scoped performList: fetching and parsing the pages it reads, without Zapier. */
 function pagesFloor(fetchPage, baseUrl) {
   return async () => {
     const results = [];
@@ -156,21 +157,23 @@ const fullPages = (pages) =>
  * requests.
  */
 async function logEntries(handler, keygen) {
-  const probes = {
-    'auth test': cases.events.auth(keygen.baseUrl),
-    suspend_license: cases.events.suspend(keygen.baseUrl),
-    'scoped performList': cases.events.scoped(keygen.baseUrl),
-  };
+  const { events, expected } = cases;
+  const probes = [
+    ['auth test', events.auth(keygen.baseUrl), expected.auth],
+    ['suspend_license', events.suspend(keygen.baseUrl), expected.suspend],
+    ['scoped performList', events.scoped(keygen.baseUrl), expected.scoped],
+  ];
   const counts = [];
-  for (const [label, event] of Object.entries(probes)) {
+  for (const [label, event, check] of probes) {
     let entries = 0;
     const before = keygen.requests();
-    await handler({
+    const { results } = await handler({
       ...event,
       customLogger: (_message, data) => {
         if (data.log_type === 'http') entries += 1;
       },
     });
+    if (!check(results)) throw new Error(`${label} did not answer as expected`);
     counts.push({ case: label, requests: keygen.requests() - before, entries });
   }
   return counts;
