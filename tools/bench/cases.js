@@ -61,12 +61,17 @@ function withoutEditorContent(app) {
 
 /**
  * The app, and definitions holding only authentication plus one of its operations (the same
- * objects, so the same code), and a minimal app with one trivial trigger.
+ * objects, so the same code), and a minimal app with one trivial trigger. Every one carries the
+ * app's `flags`: core patches node's http module for the whole process on the first invocation
+ * of a definition without `flags.skipHttpPatch`, and from then on logs every request of every
+ * definition, so a baseline without the app's flags would change what the app's requests cost.
  */
 function definitions(app, platformVersion) {
+  const flags = app.flags ? { flags: app.flags } : {};
   const base = {
     version: app.version,
     platformVersion: app.platformVersion,
+    ...flags,
     authentication: app.authentication,
   };
   return {
@@ -78,6 +83,7 @@ function definitions(app, platformVersion) {
     minimal: {
       version: '1.0.0',
       platformVersion,
+      ...flags,
       triggers: {
         ping: {
           key: 'ping',
