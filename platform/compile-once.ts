@@ -14,10 +14,33 @@
  * own properties are compared on each call, because core's app tester adds and removes an ad hoc
  * `_testRequest` there; nested objects must not change after load, and nothing here changes them.
  * A definition the event carries (`appRawOverride`) is a new object, compiled anew.
+ *
+ * `prepareApp` lives in a module core does not document (src/tools/schema.js), and the handler
+ * reaches it through that module's exports, so the patch is tied to the core it was measured on:
+ * any other version, a module that fails to load, or one without a replaceable `prepareApp`
+ * leaves core exactly as it is (slower, never wrong), and loading the app never fails here.
  */
+import { version as installedVersion } from 'zapier-platform-core';
+
+/** The zapier-platform-core whose `prepareApp` this was written and measured against. */
+export const MEASURED_CORE = '19.1.0';
+
 interface SchemaTools {
   prepareApp: (appRaw: unknown) => unknown;
 }
+
+/** The core to patch: its version, and how to load the module core calls prepareApp through. */
+export interface Core {
+  version: unknown;
+  schema: () => unknown;
+}
+
+const installedCore: Core = {
+  version: installedVersion,
+  // The module through which core's createApp and lambda handler both call prepareApp.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  schema: () => require('zapier-platform-core/src/tools/schema'),
+};
 
 interface Compiled {
   /** The definition's own properties when it was compiled. */
@@ -36,14 +59,7 @@ function unchanged(definition: Record<string, unknown>, compiled: Compiled): boo
   );
 }
 
-export function compileDefinitionsOnce(
-  // The module through which core's createApp and lambda handler both call prepareApp.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  tools: SchemaTools = require('zapier-platform-core/src/tools/schema'),
-): void {
-  const compile = tools.prepareApp;
-  // Another core layout leaves core as it is: slower, never wrong.
-  if (typeof compile !== 'function' || ONCE in compile) return;
+function compilingOnce(compile: SchemaTools['prepareApp']) {
   const cache = new WeakMap<object, Compiled>();
   const prepareApp = (appRaw: unknown) => {
     // Anything but an object goes to core, which says what is wrong with the definition.
@@ -57,5 +73,25 @@ export function compileDefinitionsOnce(
     cache.set(definition, { keys, values, app });
     return app;
   };
-  tools.prepareApp = Object.assign(prepareApp, { [ONCE]: true });
+  return Object.assign(prepareApp, { [ONCE]: true });
+}
+
+/**
+ * Makes core's prepareApp compile each definition once. Answers whether core now does (true also
+ * when it already did); false means core was left as it is.
+ */
+export function compileDefinitionsOnce(core: Core = installedCore): boolean {
+  if (core.version !== MEASURED_CORE) return false;
+  try {
+    const tools = core.schema() as Partial<SchemaTools> | null;
+    const compile = tools?.prepareApp;
+    if (typeof compile !== 'function') return false;
+    if (ONCE in compile) return true;
+    (tools as SchemaTools).prepareApp = compilingOnce(compile);
+    // A read-only prepareApp stays core's: the assignment throws, or does nothing in sloppy mode.
+    return (tools as SchemaTools).prepareApp !== compile;
+  } catch {
+    // The module moved or failed to load, or refused the new prepareApp: core keeps its own.
+    return false;
+  }
 }

@@ -19,6 +19,7 @@ interface Row extends Stats {
 interface Results {
   config: { rounds: number; coldRounds: number };
   rows: Row[];
+  logs: { case: string; requests: number; entries: number }[];
 }
 
 // tools/bench/ is plain JavaScript run by Node; its report module is the one run.js writes the doc with.
@@ -54,7 +55,7 @@ describe('docs/benchmarks.md', () => {
 describe('tools/bench/results.json', () => {
   const byId = new Map(results.rows.map((row) => [row.id, row]));
 
-  it('has the per-invocation, copy, merge, verify and cold figures', () => {
+  it('has the per-invocation, scoped performList, log, copy, merge, verify and cold figures', () => {
     for (const id of [
       'cold.core',
       'cold.app',
@@ -64,10 +65,18 @@ describe('tools/bench/results.json', () => {
       'warm.minimal',
       'warm.delivery.one-operation',
       'warm.delivery.app',
+      'warm.delivery.app.core-compile',
+      'warm.delivery.saved',
       'warm.suspend.one-operation',
       'warm.suspend.app',
       'warm.auth.one-operation',
       'warm.auth.app',
+      'list.floor',
+      'list.one-operation',
+      'list.app',
+      'log.parse.page',
+      'log.page',
+      'log.auth',
       'copy.one-operation',
       'copy.app',
       'merge.off',
@@ -76,6 +85,25 @@ describe('tools/bench/results.json', () => {
       'verify.app',
     ]) {
       expect(byId.has(id)).toBe(true);
+    }
+  });
+
+  it('compares the scoped performList with the floor of fetching and parsing the same pages', () => {
+    expect(byId.get('list.app')).toMatchObject({ against: 'list.floor', limit: 8 });
+    expect(byId.get('list.one-operation')).toMatchObject({ against: 'list.floor' });
+  });
+
+  it('counts the HTTP log entries of every request in the auth test, an action and performList', () => {
+    expect(results.logs.map((log) => log.case)).toEqual([
+      'auth test',
+      'suspend_license',
+      'scoped performList',
+    ]);
+    for (const log of results.logs) {
+      expect(Number.isInteger(log.requests) && Number.isInteger(log.entries)).toBe(true);
+      expect(log.requests).toBeGreaterThan(0);
+      // Every request is logged at least once; more means core logs a request twice.
+      expect(log.entries).toBeGreaterThanOrEqual(log.requests);
     }
   });
 

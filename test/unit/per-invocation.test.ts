@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { compileDefinitionsOnce } from '../../platform/compile-once';
+import { compileDefinitionsOnce, MEASURED_CORE } from '../../platform/compile-once';
 import { keygen } from '../../keygen/client';
 import { App, appTester, at, authData, keygenApi } from '../helpers/app';
 
@@ -36,10 +36,16 @@ function countingTools() {
   return { tools, compiled };
 }
 
+/** A core of the measured version whose schema module is `tools`. */
+const coreOf = (tools: unknown, version: unknown = MEASURED_CORE) => ({
+  version,
+  schema: () => tools,
+});
+
 describe('compileDefinitionsOnce', () => {
   it('compiles a definition once and hands later calls the same result', () => {
     const { tools, compiled } = countingTools();
-    compileDefinitionsOnce(tools);
+    compileDefinitionsOnce(coreOf(tools));
     const definition = { version: '1.0.0', triggers: {} };
     const first = tools.prepareApp(definition);
     expect(tools.prepareApp(definition)).toBe(first);
@@ -49,7 +55,7 @@ describe('compileDefinitionsOnce', () => {
 
   it('compiles again when a property of the definition is added, replaced or removed', () => {
     const { tools, compiled } = countingTools();
-    compileDefinitionsOnce(tools);
+    compileDefinitionsOnce(coreOf(tools));
     const definition: Definition = { version: '1.0.0', triggers: {} };
     const plain = tools.prepareApp(definition);
     // What core's app tester does around an ad hoc function.
@@ -66,7 +72,7 @@ describe('compileDefinitionsOnce', () => {
 
   it('compiles each definition object on its own, even with equal content', () => {
     const { tools, compiled } = countingTools();
-    compileDefinitionsOnce(tools);
+    compileDefinitionsOnce(coreOf(tools));
     const a = tools.prepareApp({ version: '1.0.0' });
     const b = tools.prepareApp({ version: '1.0.0' });
     expect(a).not.toBe(b);
@@ -75,7 +81,7 @@ describe('compileDefinitionsOnce', () => {
 
   it("leaves core's errors to core and keeps no failed compile", () => {
     const { tools } = countingTools();
-    compileDefinitionsOnce(tools);
+    compileDefinitionsOnce(coreOf(tools));
     expect(() => tools.prepareApp(null)).toThrow('could not be loaded');
     expect(() => tools.prepareApp(undefined)).toThrow('could not be loaded');
     const definition: Definition = { broken: true };
@@ -84,20 +90,112 @@ describe('compileDefinitionsOnce', () => {
     expect(tools.prepareApp(definition)).toEqual({ compiledFrom: definition, at: 1 });
   });
 
-  it('installs once, and leaves a core without prepareApp alone', () => {
+  it('installs once', () => {
     const { tools, compiled } = countingTools();
-    compileDefinitionsOnce(tools);
+    expect(compileDefinitionsOnce(coreOf(tools))).toBe(true);
     const installed = tools.prepareApp;
-    compileDefinitionsOnce(tools);
+    expect(compileDefinitionsOnce(coreOf(tools))).toBe(true);
     expect(tools.prepareApp).toBe(installed);
     const definition = {};
     tools.prepareApp(definition);
     tools.prepareApp(definition);
     expect(compiled).toHaveLength(1);
+  });
+});
 
-    const other = {} as { prepareApp: (appRaw: unknown) => unknown };
-    compileDefinitionsOnce(other);
-    expect(other).toEqual({});
+describe('compileDefinitionsOnce on a core it was not measured on', () => {
+  /** Core's prepareApp stays in place and compiles on every call. */
+  function expectCoreAsItIs(
+    tools: { prepareApp: (appRaw: unknown) => unknown },
+    compiled: unknown[],
+  ) {
+    const original = tools.prepareApp;
+    const definition = { version: '1.0.0' };
+    tools.prepareApp(definition);
+    tools.prepareApp(definition);
+    expect(tools.prepareApp).toBe(original);
+    expect(compiled).toEqual([definition, definition]);
+  }
+
+  it.each(['19.1.1', '19.0.0', '20.0.0', '', undefined, 19.1])(
+    'leaves core %p as it is, without loading its private module',
+    (version) => {
+      const { tools, compiled } = countingTools();
+      const schema = jest.fn(() => tools);
+      expect(compileDefinitionsOnce({ version, schema })).toBe(false);
+      expect(schema).not.toHaveBeenCalled();
+      expectCoreAsItIs(tools, compiled);
+    },
+  );
+
+  it('leaves core as it is when its private module has moved or fails to load', () => {
+    const moved = () => {
+      throw Object.assign(new Error("Cannot find module 'zapier-platform-core/src/tools/schema'"), {
+        code: 'MODULE_NOT_FOUND',
+      });
+    };
+    expect(compileDefinitionsOnce({ version: MEASURED_CORE, schema: moved })).toBe(false);
+  });
+
+  it.each([
+    ['an empty module', {}],
+    ['a module whose prepareApp is not a function', { prepareApp: 'compiled' }],
+    ['a module that is not an object', 'schema'],
+    ['no module', null],
+    ['a module of undefined', undefined],
+  ])('leaves %s alone', (_what, tools) => {
+    const before = structuredClone(tools);
+    expect(compileDefinitionsOnce(coreOf(tools))).toBe(false);
+    expect(tools).toEqual(before);
+  });
+
+  it.each([
+    ['frozen', (tools: object) => Object.freeze(tools)],
+    [
+      'read-only',
+      (tools: object) => Object.defineProperty(tools, 'prepareApp', { writable: false }),
+    ],
+    [
+      'a getter',
+      (tools: { prepareApp: unknown }) => {
+        const { prepareApp } = tools;
+        return Object.defineProperty(tools, 'prepareApp', { get: () => prepareApp });
+      },
+    ],
+  ])("keeps core's prepareApp when the module holds it %s", (_how, lock) => {
+    const { tools, compiled } = countingTools();
+    lock(tools);
+    expect(compileDefinitionsOnce(coreOf(tools))).toBe(false);
+    expectCoreAsItIs(tools, compiled);
+  });
+});
+
+describe('loading the app on another core version', () => {
+  it('loads the app, and core keeps its own prepareApp', () => {
+    jest.isolateModules(() => {
+      jest.doMock('zapier-platform-core', () => ({
+        ...jest.requireActual('zapier-platform-core'),
+        version: '20.0.0',
+      }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const app = require('../../index');
+      expect(Object.keys(app.triggers)).toContain('license_created');
+      expect(app.platformVersion).toBe('20.0.0');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const coreSchema = require('zapier-platform-core/src/tools/schema');
+      expect(coreSchema).not.toBe(schema);
+      expect(Symbol.for('keygen-zapier.compile-once') in coreSchema.prepareApp).toBe(false);
+      expect(coreSchema.prepareApp(app)).not.toBe(coreSchema.prepareApp(app));
+    });
+    jest.dontMock('zapier-platform-core');
+  }, 30_000);
+});
+
+describe('the installed zapier-platform-core', () => {
+  it('is the version compile-once was measured on, so the app compiles once', () => {
+    // When core is upgraded this fails: measure again (npm run bench), then update MEASURED_CORE.
+    expect(App.platformVersion).toBe(MEASURED_CORE);
+    expect(schema.prepareApp[Symbol.for('keygen-zapier.compile-once')]).toBe(true);
   });
 });
 

@@ -14,6 +14,21 @@ const ACCOUNT = 'acme';
 const TOKEN = `admin-${'0123456789abcdef'.repeat(4)}v3`;
 const LICENSE_ID = 'b18e3f3a-330c-4d8d-ae2e-014db21fa827';
 const USER_ID = '7d2a4a2c-5f6e-4b1a-9c3d-2e1f0a9b8c7d';
+/** The product a scoped performList chooses; the stand-in's other events name other products. */
+const PRODUCT_ID = 'c7a96ae1-5c35-4a0c-a2b8-1b3e0a4f0d11';
+const OTHER_PRODUCTS = [
+  '0d3f6b2a-8c1e-4f5a-9b7d-3e2c1a0f9e8d',
+  '5e9a1c7b-2d4f-4a6e-8b3c-7f1e0d2a9c4b',
+  '9b2e4d6f-1a3c-4e5b-8d7f-0c2a4e6b8d1f',
+];
+/** Events in the stand-in's webhook-event log, newest first: more than a scoped read looks at. */
+const BACKLOG = 1000;
+/** Every this many events of the backlog is the chosen product's: 3 in the newest 300. */
+const SCOPED_EVERY = 97;
+/** Pages a scoped performList reads, of this size, and what they hold of the chosen product. */
+const SCOPED_PAGES = 3;
+const PAGE_SIZE = 100;
+const SCOPED_MATCHES = Math.floor((SCOPED_PAGES * PAGE_SIZE) / SCOPED_EVERY);
 
 /** Loads zapier-platform-core first and then the app, in the order Zapier's wrapper does. */
 function loadCoreThenApp() {
@@ -46,12 +61,17 @@ function withoutEditorContent(app) {
 
 /**
  * The app, and definitions holding only authentication plus one of its operations (the same
- * objects, so the same code), and a minimal app with one trivial trigger.
+ * objects, so the same code), and a minimal app with one trivial trigger. Every one carries the
+ * app's `flags`: core patches node's http module for the whole process on the first invocation
+ * of a definition without `flags.skipHttpPatch`, and from then on logs every request of every
+ * definition, so a baseline without the app's flags would change what the app's requests cost.
  */
 function definitions(app, platformVersion) {
+  const flags = app.flags ? { flags: app.flags } : {};
   const base = {
     version: app.version,
     platformVersion: app.platformVersion,
+    ...flags,
     authentication: app.authentication,
   };
   return {
@@ -63,6 +83,7 @@ function definitions(app, platformVersion) {
     minimal: {
       version: '1.0.0',
       platformVersion,
+      ...flags,
       triggers: {
         ping: {
           key: 'ping',
@@ -147,6 +168,17 @@ const events = {
     method: 'authentication.test',
     bundle: { authData: { baseUrl, accountId: ACCOUNT, token: TOKEN }, inputData: {} },
   }),
+  // Loading the editor's sample of New License with a product chosen.
+  scoped: (baseUrl) => ({
+    ...CLI,
+    command: 'execute',
+    method: 'triggers.license_created.operation.performList',
+    bundle: {
+      authData: { baseUrl, accountId: ACCOUNT, token: TOKEN },
+      inputData: { product: PRODUCT_ID },
+      meta: { isLoadingSample: true },
+    },
+  }),
   ping: () => ({
     ...CLI,
     command: 'execute',
@@ -160,6 +192,9 @@ const expected = {
   delivery: (results) => results?.[0]?.license_id === LICENSE_ID,
   suspend: (results) => results?.license_id === LICENSE_ID && results?.changed === true,
   auth: (results) => results?.id === USER_ID,
+  scoped: (results) =>
+    results?.length === SCOPED_MATCHES &&
+    results.every((r) => r.license_product_id === PRODUCT_ID && r.idempotency_token),
   ping: (results) => results?.[0]?.id === 1,
 };
 
@@ -191,13 +226,81 @@ const me = {
   },
 };
 
-/** Keygen on 127.0.0.1: the suspend action and the token's bearer, nothing else. */
+/** A hex string of `bytes` random bytes. */
+const hex = (bytes) => crypto.randomBytes(bytes).toString('hex');
+
+/**
+ * The account's webhook-event log as Keygen lists it (`GET /v1/accounts/{id}/webhook-events`),
+ * newest first: license.created events shaped like the delivery fixture, each with its own
+ * license, idempotency token and a product (the chosen one every SCOPED_EVERY events).
+ */
+function webhookEventLog() {
+  const file = path.join(ROOT, 'test/fixtures/deliveries/license-created.v1.8.json');
+  const { data: template } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const payload = JSON.parse(template.attributes.payload);
+  const newest = Date.parse('2026-11-29T12:00:00.000Z');
+  return Array.from({ length: BACKLOG }, (_, i) => {
+    const licenseId = crypto.randomUUID();
+    const product = i % SCOPED_EVERY === SCOPED_EVERY - 1 ? PRODUCT_ID : OTHER_PRODUCTS[i % 3];
+    const created = new Date(newest - i * 60_000).toISOString();
+    const record = {
+      ...payload.data,
+      id: licenseId,
+      attributes: {
+        ...payload.data.attributes,
+        name: `License ${i}`,
+        key: hex(12).toUpperCase(),
+        created,
+        updated: created,
+      },
+      relationships: {
+        ...payload.data.relationships,
+        product: { ...payload.data.relationships.product, data: { type: 'products', id: product } },
+      },
+    };
+    return {
+      ...template,
+      id: crypto.randomUUID(),
+      attributes: {
+        ...template.attributes,
+        payload: JSON.stringify({ ...payload, data: record }),
+        created,
+        updated: created,
+      },
+      meta: { idempotencyToken: `${hex(32)}v3` },
+    };
+  });
+}
+
+/** The path and query of one page of the webhook-event log, as the app asks for it. */
+const webhookEventsPage = (number) =>
+  `/v1/accounts/${ACCOUNT}/webhook-events?events[]=license.created&page[size]=${PAGE_SIZE}&page[number]=${number}`;
+
+/** Keygen on 127.0.0.1: the suspend action, the token's bearer and the webhook-event log. */
 function startKeygen() {
+  const log = webhookEventLog();
+  // Answers are made once: the stand-in's own time is spent in the app's process too.
+  const pages = new Map();
+  const page = (query) => {
+    const size = Math.min(Number(query.get('page[size]') ?? 10), 100);
+    const number = Number(query.get('page[number]') ?? 1);
+    const wanted = query.getAll('events[]');
+    const key = `${size}/${number}/${wanted.join(',')}`;
+    if (!pages.has(key)) {
+      const events = log.filter((e) => !wanted.length || wanted.includes(e.attributes.event));
+      const data = events.slice((number - 1) * size, number * size);
+      pages.set(key, JSON.stringify({ data, links: {}, meta: { count: data.length } }));
+    }
+    return pages.get(key);
+  };
+  let requests = 0;
   const server = http.createServer((req, res) => {
+    requests += 1;
     const answer = (status, body) => {
       res.writeHead(status, { 'Content-Type': 'application/vnd.api+json' });
-      res.end(JSON.stringify(body));
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
+    const url = new URL(req.url, 'http://127.0.0.1');
     req.resume();
     req.on('end', () => {
       if (
@@ -207,15 +310,26 @@ function startKeygen() {
         answer(200, { data: license });
       } else if (req.method === 'GET' && req.url === `/v1/accounts/${ACCOUNT}/me`) {
         answer(200, me);
+      } else if (
+        req.method === 'GET' &&
+        url.pathname === `/v1/accounts/${ACCOUNT}/webhook-events`
+      ) {
+        answer(200, page(url.searchParams));
       } else {
         answer(404, { errors: [{ title: 'Not found', detail: `${req.method} ${req.url}` }] });
       }
     });
   });
+  // Node's default agent keeps sockets alive for 5 s, as long as the server does by default: a
+  // request sent on a socket the server is just closing fails with ECONNRESET. The client, not
+  // the stand-in, should be the one to close an idle socket.
+  server.keepAliveTimeout = 60_000;
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       resolve({
         baseUrl: `http://127.0.0.1:${server.address().port}`,
+        /** Requests answered so far. */
+        requests: () => requests,
         close: () => server.close(),
       });
     });
@@ -231,4 +345,7 @@ module.exports = {
   events,
   expected,
   startKeygen,
+  webhookEventsPage,
+  SCOPED_PAGES,
+  PAGE_SIZE,
 };

@@ -9,6 +9,8 @@ const DOC = path.join(__dirname, '..', '..', 'docs', 'benchmarks.md');
 const GROUPS = {
   cold: 'Cold start (a fresh Node process per figure)',
   warm: "Warm invocations through core's `createAppHandler` (per invocation)",
+  list: 'Editor sample with a product chosen: performList reads 3 pages of 100 events (per invocation)',
+  log: "Core's HTTP log (per log entry)",
   copy: 'Definition copies (per call)',
   request: 'Request preparation (per request)',
   verify: 'Signature verification (per delivery)',
@@ -34,7 +36,9 @@ function figures(results) {
     `Measured ${date.slice(0, 10)} on ${machine.cores} × ${machine.cpu}, Node ${machine.node}` +
       ` (${machine.platform}), load average ${machine.loadavg.start[0]} at the start and ` +
       `${machine.loadavg.end[0]} at the end; ${config.rounds} warm rounds of ` +
-      `${config.invocationsPerRound} invocations per case, ${config.coldRounds} cold rounds, ` +
+      `${config.invocationsPerRound} invocations per case (${config.listInvocationsPerRound} of the ` +
+      `scoped performList), ${config.coldRounds} cold rounds (each figure the fastest of ` +
+      `${config.coldProcesses} process${config.coldProcesses === 1 ? '' : 'es'}), ` +
       `${config.seconds} s in all. Times and ratios are median (min – max) over the rounds; a ratio ` +
       'compares two figures of the same round.',
   ];
@@ -54,6 +58,13 @@ function figures(results) {
       ];
       lines.push(`| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`);
     }
+  }
+  lines.push('', "### Entries in core's HTTP log per request the app sends", '');
+  lines.push('| invocation | requests | HTTP log entries | entries per request |');
+  lines.push('| --- | --- | --- | --- |');
+  for (const log of results.logs) {
+    const per = log.requests ? String(Number((log.entries / log.requests).toFixed(2))) : '';
+    lines.push(`| ${log.case} | ${log.requests} | ${log.entries} | ${per} |`);
   }
   return lines.join('\n');
 }

@@ -2,7 +2,8 @@
 // a baseline measured in the same round of the same run. Figures that are compared run interleaved:
 // invocation by invocation (warm), slice by slice (per-call figures), process by process (cold),
 // each time in a rotated order, so a burst of load from elsewhere falls on all of them alike. Each
-// ratio is taken within its round; the figures are min / median / max over the rounds. Writes
+// ratio is taken within its round; the figures are min / median / max over the rounds. It also
+// counts the entries core's HTTP log makes per request the app sends. Writes
 // tools/bench/results.json and the figures of docs/benchmarks.md. Runs the build in dist/ (npm run bench
 // builds first).
 const { execFileSync } = require('node:child_process');
@@ -15,8 +16,12 @@ const { formatJson, updateDocument } = require('./report');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 15);
 const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS || 15);
+/** Fresh processes per cold figure and round; the figure is the fastest of them. */
+const COLD_PROCESSES = Number(process.env.BENCH_COLD_PROCESSES || 3);
 /** Invocations per case per round (warm). */
 const INVOCATIONS = Number(process.env.BENCH_INVOCATIONS || 30);
+/** Invocations per case per round of the scoped performList, which reads three pages. */
+const LIST_INVOCATIONS = Number(process.env.BENCH_LIST_INVOCATIONS || 3);
 /** Milliseconds each per-call figure runs per round, in SLICES interleaved slices. */
 const BOX_MS = Number(process.env.BENCH_BOX_MS || 60);
 const SLICES = 4;
@@ -68,11 +73,11 @@ function perCall(fns) {
  * Mean milliseconds per invocation through core's handlers, one invocation of each case in turn,
  * each with a fresh event; every answer is checked, so no figure times a failure.
  */
-function perInvocation(runs) {
+function perInvocation(runs, invocations = INVOCATIONS) {
   return async (index) => {
     const ids = Object.keys(runs);
     const ms = Object.fromEntries(ids.map((id) => [id, 0]));
-    for (let i = 0; i < INVOCATIONS; i += 1) {
+    for (let i = 0; i < invocations; i += 1) {
       for (const id of rotated(ids, index + i)) {
         const { handler, event, check } = runs[id];
         const input = event();
@@ -84,7 +89,7 @@ function perInvocation(runs) {
         }
       }
     }
-    return Object.fromEntries(ids.map((id) => [id, ms[id] / INVOCATIONS]));
+    return Object.fromEntries(ids.map((id) => [id, ms[id] / invocations]));
   };
 }
 
@@ -97,8 +102,8 @@ function cold(mode) {
 }
 
 /**
- * Each cold figure of a round is the faster of two fresh processes, run interleaved with the
- * others: what else the machine does only ever adds time to a process.
+ * Each cold figure of a round is the fastest of COLD_PROCESSES fresh processes, run interleaved
+ * with the others: what else the machine does only ever adds time to a process.
  */
 async function coldRounds() {
   const modes = {
@@ -109,7 +114,7 @@ async function coldRounds() {
   };
   const group = async (index) => {
     const fastest = {};
-    for (let rep = 0; rep < 2; rep += 1) {
+    for (let rep = 0; rep < COLD_PROCESSES; rep += 1) {
       for (const id of rotated(Object.keys(modes), index + rep)) {
         const result = cold(modes[id]);
         if (!fastest[id] || result.total < fastest[id].total) fastest[id] = result;
@@ -124,17 +129,66 @@ async function coldRounds() {
   for (let r = 0; r < COLD_ROUNDS; r += 1) await round(r, [group]);
 }
 
+/** A module of zapier-platform-core that the bench measures or calls directly. */
+const coreModule = (name) =>
+  require(path.join(cases.ROOT, 'node_modules/zapier-platform-core/src', name));
+
+/** The floor of a scoped performList: fetching and parsing the pages it reads, without Zapier. */
+function pagesFloor(fetchPage, baseUrl) {
+  return async () => {
+    const results = [];
+    for (let number = 1; number <= cases.SCOPED_PAGES; number += 1) {
+      const response = await fetchPage(`${baseUrl}${cases.webhookEventsPage(number)}`, {
+        headers: { Accept: 'application/vnd.api+json', Authorization: 'Bearer bench' },
+      });
+      results.push(JSON.parse(await response.text()));
+    }
+    return { results };
+  };
+}
+
+const fullPages = (pages) =>
+  pages?.length === cases.SCOPED_PAGES &&
+  pages.every((page) => page.data.length === cases.PAGE_SIZE);
+
+/**
+ * How often core logs each request the app sends: one invocation of each case, with Zapier's
+ * `customLogger` (what `zapier invoke` shows) counting HTTP entries, and the stand-in counting
+ * requests.
+ */
+async function logEntries(handler, keygen) {
+  const { events, expected } = cases;
+  const probes = [
+    ['auth test', events.auth(keygen.baseUrl), expected.auth],
+    ['suspend_license', events.suspend(keygen.baseUrl), expected.suspend],
+    ['scoped performList', events.scoped(keygen.baseUrl), expected.scoped],
+  ];
+  const counts = [];
+  for (const [label, event, check] of probes) {
+    let entries = 0;
+    const before = keygen.requests();
+    const { results } = await handler({
+      ...event,
+      customLogger: (_message, data) => {
+        if (data.log_type === 'http') entries += 1;
+      },
+    });
+    if (!check(results)) throw new Error(`${label} did not answer as expected`);
+    counts.push({ case: label, requests: keygen.requests() - before, entries });
+  }
+  return counts;
+}
+
 async function warmRounds() {
+  // Taken before any invocation: core's handler wraps global fetch with its HTTP log.
+  const fetchPage = globalThis.fetch;
   const { core, schema, corePrepareApp, app } = cases.loadCoreThenApp();
   const { verifyDelivery, readDelivery, flattenEvent, findEvent } = require(
     path.join(cases.ROOT, 'dist/tools/bench-floor.js'),
   );
-  const prepareRequest = require(
-    path.join(
-      cases.ROOT,
-      'node_modules/zapier-platform-core/src/http-middlewares/before/prepare-request',
-    ),
-  );
+  const prepareRequest = coreModule('http-middlewares/before/prepare-request');
+  const { prepareRequestLog } = coreModule('http-middlewares/after/log-response');
+  const createLogger = coreModule('tools/create-logger');
 
   const definitions = cases.definitions(app, core.version);
   const handlers = Object.fromEntries(
@@ -143,6 +197,16 @@ async function warmRounds() {
       core.createAppHandler(definitions[name]),
     ]),
   );
+  // The app's handler with core's own prepareApp for the length of one invocation.
+  const withoutCompileOnce = async (event) => {
+    const installed = schema.prepareApp;
+    schema.prepareApp = corePrepareApp;
+    try {
+      return await handlers.app(event);
+    } finally {
+      schema.prepareApp = installed;
+    }
+  };
   const key = cases.accountKey();
   const keygen = await cases.startKeygen();
   // Signed afresh every round: the verifier refuses deliveries signed too long ago.
@@ -151,26 +215,42 @@ async function warmRounds() {
   const deliveryEvent = () => events.delivery(delivery, key.keys);
   const suspendEvent = () => events.suspend(keygen.baseUrl);
   const authEvent = () => events.auth(keygen.baseUrl);
+  const scopedEvent = () => events.scoped(keygen.baseUrl);
 
   // The request the app's client makes, in the input core hands to request middlewares.
   const compiled = {
     app: corePrepareApp(definitions.app),
     oneOperation: corePrepareApp(definitions.deliveryOnly),
   };
+  const headers = {
+    Accept: 'application/vnd.api+json',
+    Authorization: 'Bearer admin-token',
+    'Keygen-Version': '1.8',
+    'User-Agent': 'keygen-zapier/bench',
+  };
   const request = (app, merge) => ({
     url: `${keygen.baseUrl}/v1/accounts/acme/me`,
     method: 'GET',
-    headers: {
-      Accept: 'application/vnd.api+json',
-      Authorization: 'Bearer admin-token',
-      'Keygen-Version': '1.8',
-      'User-Agent': 'keygen-zapier/bench',
-    },
+    headers,
     skipThrowForStatus: true,
     throwForThrottlingEarly: false,
     merge,
     input: { _zapier: { app, event: { bundle: deliveryEvent().bundle } } },
   });
+
+  // What core's log is handed for one request (as z.request logs it), and a logger like the
+  // handler's: it scrubs every entry for secrets, whether or not the entry is sent anywhere.
+  const page = await (await fetchPage(`${keygen.baseUrl}${cases.webhookEventsPage(1)}`)).text();
+  const me = await (await fetchPage(`${keygen.baseUrl}/v1/accounts/acme/me`)).text();
+  const logOf = (url, content) =>
+    prepareRequestLog(
+      { url, method: 'GET', headers },
+      { status: 200, headers: { 'content-type': 'application/vnd.api+json' }, content },
+    );
+  const pageLog = logOf(`${keygen.baseUrl}${cases.webhookEventsPage(1)}`, page);
+  const meLog = logOf(`${keygen.baseUrl}/v1/accounts/acme/me`, me);
+  const logger = (event) => createLogger({ ...events[event](keygen.baseUrl), calledFromCli: true });
+  const loggers = { scoped: logger('scoped'), auth: logger('auth') };
 
   const run = (handler, event, check) => ({ handler, event, check });
   const groups = [
@@ -178,6 +258,7 @@ async function warmRounds() {
       'warm.minimal': run(handlers.minimal, events.ping, expected.ping),
       'warm.delivery.one-operation': run(handlers.deliveryOnly, deliveryEvent, expected.delivery),
       'warm.delivery.app': run(handlers.app, deliveryEvent, expected.delivery),
+      'warm.delivery.app.core-compile': run(withoutCompileOnce, deliveryEvent, expected.delivery),
     }),
     perInvocation({
       'warm.suspend.one-operation': run(handlers.suspendOnly, suspendEvent, expected.suspend),
@@ -186,6 +267,19 @@ async function warmRounds() {
     perInvocation({
       'warm.auth.one-operation': run(handlers.authOnly, authEvent, expected.auth),
       'warm.auth.app': run(handlers.app, authEvent, expected.auth),
+    }),
+    perInvocation(
+      {
+        'list.floor': run(pagesFloor(fetchPage, keygen.baseUrl), () => undefined, fullPages),
+        'list.one-operation': run(handlers.deliveryOnly, scopedEvent, expected.scoped),
+        'list.app': run(handlers.app, scopedEvent, expected.scoped),
+      },
+      LIST_INVOCATIONS,
+    ),
+    perCall({
+      'log.parse.page': () => JSON.parse(page),
+      'log.page': () => loggers.scoped(pageLog.message, pageLog.data),
+      'log.auth': () => loggers.auth(meLog.message, meLog.data),
     }),
     perCall({
       'copy.minimal': () => corePrepareApp(definitions.minimal),
@@ -224,6 +318,13 @@ async function warmRounds() {
       delivery = cases.signedDelivery(key);
       await round(r, groups);
     }
+    for (let r = 0; r < ROUNDS; r += 1) {
+      record(
+        'warm.delivery.saved',
+        series.get('warm.delivery.app.core-compile')[r] - series.get('warm.delivery.app')[r],
+      );
+    }
+    return { logs: await logEntries(handlers.app, keygen) };
   } finally {
     keygen.close();
   }
@@ -251,10 +352,27 @@ const ROWS = [
     'warm.delivery.one-operation',
     1.5,
   ],
+  [
+    'warm',
+    'warm.delivery.app.core-compile',
+    "license.created delivery, the app with core's prepareApp (no compile-once)",
+    'warm.delivery.app',
+  ],
+  [
+    'warm',
+    'warm.delivery.saved',
+    'saved per delivery by compile-once (difference of the two above)',
+  ],
   ['warm', 'warm.suspend.one-operation', 'suspend_license, one-operation definition'],
   ['warm', 'warm.suspend.app', 'suspend_license, the app', 'warm.suspend.one-operation', 1.5],
   ['warm', 'warm.auth.one-operation', 'auth test, authentication only'],
   ['warm', 'warm.auth.app', 'auth test, the app', 'warm.auth.one-operation', 1.5],
+  ['list', 'list.floor', 'fetch and JSON.parse of the same 3 pages (no Zapier)'],
+  ['list', 'list.one-operation', 'scoped performList, one-operation definition', 'list.floor'],
+  ['list', 'list.app', 'scoped performList, the app', 'list.floor', 8],
+  ['log', 'log.parse.page', 'JSON.parse of one page of 100 webhook events'],
+  ['log', 'log.page', "core's log entry of a request answered with that page", 'log.parse.page'],
+  ['log', 'log.auth', "core's log entry of the auth test's request and answer"],
   ['copy', 'copy.minimal', "core's prepareApp, minimal core app"],
   ['copy', 'copy.one-operation', "core's prepareApp, one-operation definition", 'copy.minimal'],
   ['copy', 'copy.app', "core's prepareApp, the app", 'copy.one-operation'],
@@ -300,7 +418,7 @@ async function main() {
   const started = Date.now();
   const load = { start: os.loadavg().map((x) => Number(x.toFixed(2))) };
   await coldRounds();
-  await warmRounds();
+  const { logs } = await warmRounds();
   load.end = os.loadavg().map((x) => Number(x.toFixed(2)));
   const results = {
     date: new Date(started).toISOString(),
@@ -314,11 +432,14 @@ async function main() {
     config: {
       rounds: ROUNDS,
       coldRounds: COLD_ROUNDS,
+      coldProcesses: COLD_PROCESSES,
       invocationsPerRound: INVOCATIONS,
+      listInvocationsPerRound: LIST_INVOCATIONS,
       boxMs: BOX_MS,
       seconds: Math.round((Date.now() - started) / 1000),
     },
     rows: rows(),
+    logs,
   };
   fs.writeFileSync(OUT, await formatJson(results));
   if (OUT === RESULTS) {
