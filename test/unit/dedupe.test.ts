@@ -1,6 +1,6 @@
 // Duplicate suppression against a cache that behaves like Zapier's (set-if-absent honoured), with
 // every run going through core's handler as on Zapier.
-import type { Subscription } from '../../triggers/hook';
+import type { Subscription } from '../../triggers/subscription';
 import { App, authData } from '../helpers/app';
 import { fixture } from '../helpers/fixtures';
 import { makeAccountKeys, signDelivery } from '../helpers/keygen-signer';

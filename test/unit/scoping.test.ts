@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
 import { EVENTS } from '../../keygen/events';
 import type { Flat } from '../../keygen/normalize';
-import type { Subscription } from '../../triggers/hook';
+import type { Subscription } from '../../triggers/subscription';
 import { outOfScope, scopedSample, type Scope } from '../../triggers/scope';
 import { App, appTester, at, authData, keygenApi, JSON_API } from '../helpers/app';
 import { appError, failure } from '../helpers/errors';

@@ -2,7 +2,7 @@
 // whose deliveries could never verify.
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import type { Subscription } from '../../triggers/hook';
+import type { Subscription } from '../../triggers/subscription';
 import { App, JSON_API, appTester, at, authData, keygenApi, unmatched } from '../helpers/app';
 import { caught } from '../helpers/errors';
 import { makeAccountKeys } from '../helpers/keygen-signer';

@@ -3,7 +3,7 @@ import { readDelivery } from '../../keygen/delivery';
 import { EVENTS, findEvent } from '../../keygen/events';
 import { flattenEvent, resourceOutputFields } from '../../keygen/normalize';
 import { sampleEvent } from '../../keygen/samples';
-import type { Subscription } from '../../triggers/hook';
+import type { Subscription } from '../../triggers/subscription';
 import { App, appTester, at, authData, keygenApi, JSON_API } from '../helpers/app';
 import { deliveryFixtures, fixture } from '../helpers/fixtures';
 import { makeAccountKeys, signDelivery } from '../helpers/keygen-signer';

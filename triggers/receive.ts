@@ -1,0 +1,57 @@
+/** One live delivery to a Zap: verify it, drop strays, records outside the scope and repeats, flatten. */
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { DeliveryError, readDelivery } from '../keygen/delivery';
+import { findEvent } from '../keygen/events';
+import { flattenEvent, type Flat } from '../keygen/normalize';
+import { SignatureError, verifyDelivery } from '../keygen/signature';
+import { deliveryKey, seenBefore } from './dedupe';
+import { outOfScope, scopeOf } from './scope';
+import { EVERY_EVENT, subscriptionOf, type Subscription } from './subscription';
+
+/** The delivery's event and payload, once its signature holds for the Zap's endpoint. */
+function verified(z: ZObject, bundle: Bundle, subscription: Subscription) {
+  const request = bundle.rawRequest ?? {};
+  try {
+    verifyDelivery({
+      body: request.content ?? '',
+      headers: request.headers ?? {},
+      endpointUrl: subscription.url,
+      keys: subscription.keys,
+    });
+    return readDelivery(request.content ?? '');
+  } catch (error) {
+    if (error instanceof SignatureError) {
+      throw new z.errors.HaltedError(
+        `Rejected a delivery that is not verifiably from Keygen: ${error.message}`,
+      );
+    }
+    if (error instanceof DeliveryError) throw new z.errors.HaltedError(error.message);
+    throw error;
+  }
+}
+
+function isStray(type: string, subscription: Subscription): boolean {
+  if (subscription.events.includes(EVERY_EVENT)) return /^webhook(-endpoint)?\./.test(type);
+  return !subscription.events.includes(type);
+}
+
+export async function receive(z: ZObject, bundle: Bundle, events: string[]): Promise<Flat[]> {
+  const subscription = subscriptionOf(bundle, events);
+  if (!subscription) {
+    throw new z.errors.HaltedError(
+      'This Zap has no Keygen subscription to verify deliveries against. Turn the Zap off and on again to resubscribe.',
+    );
+  }
+  const { event, payload } = verified(z, bundle, subscription);
+  const type = event.attributes.event;
+  if (isStray(type, subscription)) return [];
+  const flat = flattenEvent(event, payload, findEvent(type));
+  // Checked before the dedupe, so a delivery outside the scope records nothing.
+  const outside = outOfScope(flat, scopeOf(bundle));
+  if (outside) {
+    z.console.log(`Skipped ${type} event ${event.id}, outside this Zap's scope: ${outside}.`);
+    return [];
+  }
+  if (await seenBefore(z, deliveryKey(subscription, event))) return [];
+  return [flat];
+}
