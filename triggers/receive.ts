@@ -45,13 +45,14 @@ export async function receive(z: ZObject, bundle: Bundle, events: string[]): Pro
   const { event, payload } = verified(z, bundle, subscription);
   const type = event.attributes.event;
   if (isStray(type, subscription)) return [];
-  const flat = flattenEvent(event, payload, findEvent(type));
   // Checked before the dedupe, so a delivery outside the scope records nothing.
-  const outside = outOfScope(flat, scopeOf(bundle));
+  const outside = outOfScope(payload.data, scopeOf(bundle));
   if (outside) {
     z.console.log(`Skipped ${type} event ${event.id}, outside this Zap's scope: ${outside}.`);
     return [];
   }
+  // Flattened before the claim, so a delivery that fails here is not recorded as processed.
+  const flat = flattenEvent(event, payload, findEvent(type));
   if (await seenBefore(z, deliveryKey(subscription, event))) return [];
   return [flat];
 }

@@ -41,8 +41,8 @@ export async function recentEvents(
     for (const item of list) {
       try {
         const { event, payload } = readWebhookEvent(item);
-        const flat = flattenEvent(event, payload, findEvent(event.attributes.event));
-        if (!outOfScope(flat, scope)) results.push(flat);
+        if (outOfScope(payload.data, scope)) continue;
+        results.push(flattenEvent(event, payload, findEvent(event.attributes.event)));
       } catch (error) {
         if (!(error instanceof DeliveryError)) throw error;
         z.console.warn(`Skipped an unreadable webhook event: ${error.message}`);
