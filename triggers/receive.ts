@@ -8,6 +8,21 @@ import { deliveryKey, seenBefore } from './dedupe';
 import { outOfScope, scopeOf } from './scope';
 import { EVERY_EVENT, subscriptionOf, type Subscription } from './subscription';
 
+/**
+ * Run outside a Zap (`zapier invoke` on this machine) there is neither a subscription nor a
+ * delivery; in a Zap, a delivery always comes with the request Zapier received.
+ */
+function noSubscription(z: ZObject, bundle: Bundle): Error {
+  if (bundle.rawRequest === undefined && bundle.cleanedRequest === undefined) {
+    return new z.errors.HaltedError(
+      'Run outside a Zap (as `npm run zapier -- invoke` runs it), a hook trigger has no Keygen subscription and no delivery to verify: it runs when Keygen delivers an event to a Zap. To see a delivery locally, run `npm start -- --keep-running` (its New Event Zap saves every delivery as a file) and check one with `npm run inspect -- FILE`.',
+    );
+  }
+  return new z.errors.HaltedError(
+    'This Zap has no Keygen subscription to verify deliveries against. Turn the Zap off and on again to resubscribe.',
+  );
+}
+
 /** The delivery's event and payload, once its signature holds for the Zap's endpoint. */
 function verified(z: ZObject, bundle: Bundle, subscription: Subscription) {
   const request = bundle.rawRequest ?? {};
@@ -37,11 +52,7 @@ function isStray(type: string, subscription: Subscription): boolean {
 
 export async function receive(z: ZObject, bundle: Bundle, events: string[]): Promise<Flat[]> {
   const subscription = subscriptionOf(bundle, events);
-  if (!subscription) {
-    throw new z.errors.HaltedError(
-      'This Zap has no Keygen subscription to verify deliveries against. Turn the Zap off and on again to resubscribe.',
-    );
-  }
+  if (!subscription) throw noSubscription(z, bundle);
   const { event, payload } = verified(z, bundle, subscription);
   const type = event.attributes.event;
   if (isStray(type, subscription)) return [];

@@ -418,6 +418,24 @@ describe('perform (a live delivery)', () => {
         } as never),
       );
       expect(message).toMatch(/Turn the Zap off and on/);
+      expect(message).not.toMatch(/outside a Zap/);
+    });
+
+    it('run outside a Zap (as `zapier invoke` runs it): says so, and how to see a delivery locally', async () => {
+      // The bundle the CLI's local invoke builds: no subscription, no request received.
+      const message = await halted(
+        appTester(op('license_created').perform, {
+          authData,
+          inputData: {},
+          inputDataRaw: {},
+          meta: { isLoadingSample: false, isFillingDynamicDropdown: false },
+        } as never),
+      );
+      expect(message).toMatch(/^Run outside a Zap \(as `npm run zapier -- invoke` runs it\)/);
+      expect(message).toContain('no Keygen subscription and no delivery to verify');
+      expect(message).toContain('`npm start -- --keep-running`');
+      expect(message).toContain('`npm run inspect -- FILE`');
+      expect(message).not.toMatch(/Turn the Zap off/);
     });
 
     it('a signed body that is not a webhook event', async () => {
