@@ -65,7 +65,7 @@ function idsGiven(record: Record<string, unknown>, name: ScopeName): unknown[] {
     .filter((id) => id !== undefined && id !== null && id !== '');
 }
 
-/** An id as text: numbers as Keygen would write them; anything else is no id at all. */
+/** An id as text, a number as JSON writes it; anything else (an object, true) cannot be the chosen id. */
 const idText = (id: unknown) =>
   typeof id === 'string' ? id : typeof id === 'number' ? String(id) : undefined;
 
