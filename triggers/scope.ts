@@ -44,6 +44,62 @@ export function scopeOf(bundle: Bundle): Scope {
   return scope;
 }
 
+/** The type of a record that is itself what a scope names: a product's own id is its product. */
+const OWN_TYPE: Record<ScopeName, string> = { product: 'products', policy: 'policies' };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Every id a record gives for `name`: its own id, or its relationship's data, one or a list. A
+ * payload's JSON is read as sent, so an id may come as a number, or as a bare value.
+ */
+function idsGiven(record: Record<string, unknown>, name: ScopeName): unknown[] {
+  if (record.type === OWN_TYPE[name]) return [record.id];
+  const relationships = isObject(record.relationships) ? record.relationships : {};
+  const relationship = relationships[name];
+  const data = isObject(relationship) ? relationship.data : undefined;
+  const entries = Array.isArray(data) ? data : [data];
+  return entries
+    .map((entry) => (isObject(entry) ? entry.id : entry))
+    .filter((id) => id !== undefined && id !== null && id !== '');
+}
+
+/** An id as text, a number as JSON writes it; anything else (an object, true) cannot be the chosen id. */
+const idText = (id: unknown) =>
+  typeof id === 'string' ? id : typeof id === 'number' ? String(id) : undefined;
+
+/** Keygen's ids are UUIDs, which it accepts in any case but always sends in lower case. */
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Why one record is out of scope: one id it gives is not the chosen one. A record that gives no
+ * id (a user names no product) is in: Keygen's product-scoped endpoint has filtered it already.
+ */
+function mismatch(record: Record<string, unknown>, scope: Scope): string | undefined {
+  for (const name of SCOPES) {
+    const wanted = scope[name];
+    if (!wanted) continue;
+    for (const id of idsGiven(record, name)) {
+      const given = idText(id);
+      if (given === undefined) return `its ${name} is given as ${typeof id}, not as an id`;
+      if (!sameId(given, wanted)) return `its ${name} is ${given}, not ${wanted}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why a payload (its `data`: one record or a list) is outside the Zap's scope, or `undefined`
+ * when it is in. A list is in when any of its records is, or when it has none.
+ */
+export function outOfScope(data: unknown, scope: Scope): string | undefined {
+  if (!SCOPES.some((name) => scope[name])) return undefined;
+  if (!Array.isArray(data)) return isObject(data) ? mismatch(data, scope) : undefined;
+  const reasons = data.map((record) => (isObject(record) ? mismatch(record, scope) : undefined));
+  return reasons.length > 0 && reasons.every(Boolean) ? `every record: ${reasons[0]}` : undefined;
+}
+
 /**
  * The flat key naming a record's product or policy: `license_product_id`, a product's own
  * `product_id`; with `ids`, a list payload's summary of its records' ids.
@@ -51,39 +107,10 @@ export function scopeOf(bundle: Bundle): Scope {
 const idKey = (noun: string, name: ScopeName, suffix: 'id' | 'ids' = 'id') =>
   noun === name ? `${name}_${suffix}` : `${noun}_${name}_${suffix}`;
 
-/** Keygen's ids are UUIDs, which it accepts in any case but always sends in lower case. */
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-/** Why one record is out of scope; a record that names no product (or policy) is in. */
-function mismatch(record: Flat, noun: string, scope: Scope): string | undefined {
-  for (const name of SCOPES) {
-    const wanted = scope[name];
-    const value = record[idKey(noun, name)];
-    if (wanted && typeof value === 'string' && value !== '' && !sameId(value, wanted)) {
-      return `its ${name} is ${value}, not ${wanted}`;
-    }
-  }
-  return undefined;
-}
-
 /** The line items of a list payload (`license_entitlements`), if the event holds a list. */
 function lineItems(flat: Flat, noun: string): Flat[] | undefined {
   const items = flat[`${noun}s`];
   return Array.isArray(items) ? (items as Flat[]) : undefined;
-}
-
-/**
- * Why a flattened event is outside the Zap's scope, or `undefined` when it is in. A list payload
- * is in when any of its records is.
- */
-export function outOfScope(flat: Flat, scope: Scope): string | undefined {
-  const type = flat.resource_type;
-  if (typeof type !== 'string' || !SCOPES.some((name) => scope[name])) return undefined;
-  const noun = nounOf(type);
-  const items = lineItems(flat, noun);
-  if (!items) return mismatch(flat, noun, scope);
-  const reasons = items.map((item) => mismatch(item, noun, scope));
-  return reasons.length > 0 && reasons.every(Boolean) ? `every record: ${reasons[0]}` : undefined;
 }
 
 /** A sample that names the chosen product and policy wherever its records name one. */

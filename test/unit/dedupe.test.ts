@@ -1,11 +1,15 @@
 // Duplicate suppression against a cache that behaves like Zapier's (set-if-absent honoured), with
 // every run going through core's handler as on Zapier.
-import type { Subscription } from '../../triggers/hook';
-import { App, authData } from '../helpers/app';
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import type { Subscription } from '../../triggers/subscription';
+import { App, appTester, authData } from '../helpers/app';
 import { fixture } from '../helpers/fixtures';
 import { makeAccountKeys, signDelivery } from '../helpers/keygen-signer';
 import { mark, recordedSince } from '../helpers/output';
 import { fakeRpc, runWithRpc } from '../helpers/zcache';
+
+// Each run goes through core's handler and signs a delivery: seconds on a loaded 2-core machine.
+jest.setTimeout(20_000);
 
 const keys = makeAccountKeys();
 const TARGET = 'https://hooks.zapier.com/hooks/standard/1234567/0f1e2d3c4b5a69788796a5b4c3d2e1f0/';
@@ -17,19 +21,23 @@ const subscription: Subscription = {
 };
 const PERFORM = 'triggers.license_created.operation.perform';
 
-/** A signed delivery of `body`, as Zapier hands it to perform. */
-function perform(body: string) {
-  return runWithRpc(App, PERFORM, {
+/** A signed delivery of `body` to the Zap subscribed as `zap`, as Zapier hands it to perform. */
+function deliveryBundle(body: string, zap = subscription) {
+  return {
     authData,
-    subscribeData: subscription,
+    subscribeData: zap,
     rawRequest: {
       method: 'POST',
       querystring: '',
-      headers: signDelivery({ body, url: TARGET, keys }),
+      headers: signDelivery({ body, url: zap.url, keys }),
       content: body,
     },
     cleanedRequest: {},
-  }) as Promise<unknown[]>;
+  };
+}
+
+function perform(body: string, zap = subscription) {
+  return runWithRpc(App, PERFORM, deliveryBundle(body, zap)) as Promise<unknown[]>;
 }
 
 function withEvent(change: (event: { id: string; meta?: Record<string, unknown> }) => void) {
@@ -81,5 +89,96 @@ describe('duplicate deliveries', () => {
     expect(recordedSince(from)).toMatch(
       /Could not check whether Keygen delivery keygen:delivery:endpoint-1:\S+ was already processed .*this run may be a duplicate/,
     );
+  });
+});
+
+describe("only the app's own marker counts as processed", () => {
+  const { body, json } = fixture('license-created');
+  const key = `keygen:delivery:endpoint-1:${json.data.meta.idempotencyToken}`;
+
+  it('stores a marker of its own, not a bare true', async () => {
+    const rpc = fakeRpc();
+    expect(await perform(body)).toHaveLength(1);
+    const stored = rpc.store.get(key);
+    expect(JSON.parse(stored!)).toMatch(/^keygen-zapier:processed:[0-9a-f-]{36}$/);
+    expect(await perform(body)).toEqual([]);
+  });
+
+  it.each([
+    ['false', false],
+    ['0', 0],
+    ['an empty string', ''],
+    ['true (not the marker)', true],
+    ['another value', { processed: 'yes' }],
+  ])('a cache that holds %s for the delivery still runs it, and logs why', async (_, held) => {
+    const rpc = fakeRpc();
+    rpc.store.set(key, JSON.stringify(held));
+    const from = mark();
+    expect(await perform(body)).toHaveLength(1);
+    expect(recordedSince(from)).toMatch(
+      /The cache neither recorded Keygen delivery keygen:delivery:endpoint-1:\S+ as processed .*this run may be a duplicate/,
+    );
+  });
+
+  type Cache = { get: (key: string) => unknown; set: (key: string, value: unknown) => unknown };
+  const triggers = App.triggers as unknown as Record<
+    string,
+    { operation: { perform: (z: ZObject, bundle: Bundle) => Promise<unknown[]> } }
+  >;
+  const licenseCreated = triggers.license_created.operation.perform;
+
+  /** A run of perform with z.cache replaced by `cache` (values as core's z.cache hands them back). */
+  function withCache(cache: Cache) {
+    const run = (z: ZObject, bundle: Bundle) =>
+      licenseCreated(
+        {
+          ...z,
+          cache: {
+            ...z.cache,
+            get: async (k: string) => cache.get(k),
+            set: async (k: string, v: unknown) => cache.set(k, v),
+          },
+          console: { ...z.console, warn: () => undefined },
+        } as ZObject,
+        bundle,
+      );
+    return () => appTester(run, deliveryBundle(body) as never) as Promise<unknown[]>;
+  }
+
+  it('a set-if-absent that always answers false, storing nothing: every delivery runs', async () => {
+    const run = withCache({ get: () => null, set: () => false });
+    expect(await run()).toHaveLength(1);
+    expect(await run()).toHaveLength(1);
+  });
+
+  it('a set-if-absent that stores but answers false: the first run goes on, the repeat is dropped', async () => {
+    const store = new Map<string, unknown>();
+    const run = withCache({
+      get: (k) => store.get(k) ?? null,
+      set: (k, v) => (store.set(k, v), false),
+    });
+    expect(await run()).toHaveLength(1);
+    expect(await run()).toEqual([]);
+  });
+});
+
+describe('dedupe per Zap', () => {
+  const body = fixture('license-created').body;
+  const otherZap: Subscription = {
+    ...subscription,
+    id: 'endpoint-2',
+    url: 'https://hooks.zapier.com/hooks/standard/1234567/ffeeddccbbaa99887766554433221100/',
+  };
+
+  it('two Zaps receiving the same idempotency token both run', async () => {
+    fakeRpc();
+    expect(await perform(body)).toHaveLength(1);
+    expect(await perform(body, otherZap)).toHaveLength(1);
+  });
+
+  it('the same Zap receiving it twice runs once', async () => {
+    fakeRpc();
+    expect(await perform(body, otherZap)).toHaveLength(1);
+    expect(await perform(body, otherZap)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
 import { EVENTS } from '../../keygen/events';
 import type { Flat } from '../../keygen/normalize';
-import type { Subscription } from '../../triggers/hook';
+import type { Subscription } from '../../triggers/subscription';
 import { outOfScope, scopedSample, type Scope } from '../../triggers/scope';
 import { App, appTester, at, authData, keygenApi, JSON_API } from '../helpers/app';
 import { appError, failure } from '../helpers/errors';
@@ -56,6 +56,11 @@ function bodyFrom(name: string, edit: (data: Resource & Resource[]) => void = ()
 
 const relate = (resource: Resource, name: string, type: string, id: string) => {
   resource.relationships[name] = { data: { type, id } };
+};
+
+/** A relationship whose `data` is whatever a payload may hold: a list, a number id, nothing. */
+const relateAs = (resource: Resource, name: string, data: unknown) => {
+  resource.relationships[name] = { data };
 };
 
 function delivery(body: string, signer = keys) {
@@ -379,6 +384,66 @@ describe('perform with a scope', () => {
   );
 
   it(
+    'compares every id a list relationship gives: one of another product drops the license',
+    async () => {
+      const [key, events, name] = license;
+      const withProducts = (...ids: string[]) =>
+        bodyFrom(name, (data) =>
+          relateAs(
+            data,
+            'product',
+            ids.map((id) => ({ type: 'products', id })),
+          ),
+        );
+      const run = (body: string, inputData: Record<string, unknown>) =>
+        receive(key, [...events], body, inputData);
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      expect(await run(withProducts(OTHER_PRODUCT), { product: PRODUCT })).toEqual([]);
+      expect(await run(withProducts(PRODUCT, OTHER_PRODUCT), { product: PRODUCT })).toEqual([]);
+      expect(await run(withProducts(PRODUCT), { product: PRODUCT })).toHaveLength(1);
+      // An empty list names no product: Keygen's filter decided, as for a user.
+      expect(await run(withProducts(), { product: PRODUCT })).toHaveLength(1);
+      const policies = bodyFrom(name, (data) =>
+        relateAs(data, 'policy', [
+          { type: 'policies', id: POLICY },
+          { type: 'policies', id: OTHER_POLICY },
+        ]),
+      );
+      expect(await run(policies, { policy: POLICY })).toEqual([]);
+      expect(log.mock.calls.map(([line]) => String(line))).toContainEqual(
+        expect.stringContaining(`its policy is ${OTHER_POLICY}, not ${POLICY}.`),
+      );
+      log.mockRestore();
+    },
+    SLOW,
+  );
+
+  it(
+    'compares a number id as text: another product or policy is dropped, the chosen one kept',
+    async () => {
+      const [key, events, name] = license;
+      const numbered = bodyFrom(name, (data) => {
+        relateAs(data, 'product', { type: 'products', id: 12345 });
+        relateAs(data, 'policy', { type: 'policies', id: 678 });
+      });
+      const run = (inputData: Record<string, unknown>) =>
+        receive(key, [...events], numbered, inputData);
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      expect(await run({ product: PRODUCT })).toEqual([]);
+      expect(await run({ policy: POLICY })).toEqual([]);
+      expect(await run({ product: '12345', policy: '678' })).toHaveLength(1);
+      // Neither text nor a number: not an id of the chosen product.
+      const odd = bodyFrom(name, (data) => relateAs(data, 'product', { type: 'products', id: {} }));
+      expect(await receive(key, [...events], odd, { product: PRODUCT })).toEqual([]);
+      expect(log.mock.calls.map(([line]) => String(line))).toContainEqual(
+        expect.stringContaining('its product is given as object, not as an id.'),
+      );
+      log.mockRestore();
+    },
+    SLOW,
+  );
+
+  it(
     'still halts a forged delivery when a scope is chosen, matching or not',
     async () => {
       for (const product of [PRODUCT, OTHER_PRODUCT]) {
@@ -501,6 +566,46 @@ describe('performList with a scope', () => {
   );
 
   it(
+    'leaves out events whose product is a list naming another product, or a number id',
+    async () => {
+      const edited = (id: string, edit: (data: Resource & Resource[]) => void) => ({
+        ...listed(bodyFrom('license-created', edit)),
+        id,
+      });
+      keygenApi()
+        .get(at('/webhook-events'))
+        .query(eventsQuery(1))
+        .reply(
+          200,
+          {
+            data: [
+              edited('listed-other', (data) =>
+                relateAs(data, 'product', [{ type: 'products', id: OTHER_PRODUCT }]),
+              ),
+              edited('listed-both', (data) =>
+                relateAs(data, 'product', [
+                  { type: 'products', id: PRODUCT },
+                  { type: 'products', id: OTHER_PRODUCT },
+                ]),
+              ),
+              edited('numbered', (data) =>
+                relateAs(data, 'product', { type: 'products', id: 12345 }),
+              ),
+              ours('ours-1'),
+            ],
+          },
+          JSON_API,
+        );
+      const result = (await appTester(op('license_created').performList, {
+        authData,
+        inputData: { product: PRODUCT },
+      })) as Flat[];
+      expect(result.map((r) => r.id)).toEqual(['ours-1']);
+    },
+    SLOW,
+  );
+
+  it(
     'with no matching event, gives the sample naming the chosen product and policy',
     async () => {
       keygenApi()
@@ -538,28 +643,68 @@ describe('performList with a scope', () => {
 });
 
 describe('the scope rule', () => {
-  const id = fc.constantFrom(PRODUCT, OTHER_PRODUCT, POLICY, OTHER_POLICY);
-  const maybeId = fc.option(id, { nil: null });
+  // Logical ids, each written the ways a payload may write it.
+  const PRODUCTS = [PRODUCT, OTHER_PRODUCT, '42', '43'];
+  const POLICIES = [POLICY, OTHER_POLICY, '7'];
+  const written = (id: string) =>
+    /^\d+$/.test(id)
+      ? fc.constantFrom<unknown>(id, Number(id))
+      : fc.constantFrom<unknown>(id, id.toUpperCase());
+
+  /** A relationship naming exactly `ids`, in any of the forms a payload may use. */
+  const relationshipNaming = (ids: string[], type: string) =>
+    fc.tuple(...ids.map(written)).chain((forms) => {
+      const identifiers = forms.map((id) => ({ type, id }));
+      if (ids.length === 0) {
+        return fc.constantFrom<unknown>(
+          undefined,
+          { data: null },
+          { data: [] },
+          { data: { type } },
+        );
+      }
+      if (ids.length === 1) {
+        return fc.constantFrom<unknown>({ data: identifiers[0] }, { data: identifiers });
+      }
+      return fc.constant<unknown>({ data: identifiers });
+    });
+
+  /** A license naming these products and policies, and the ids it names. */
+  const license = fc
+    .tuple(
+      fc.array(fc.constantFrom(...PRODUCTS), { maxLength: 3 }),
+      fc.array(fc.constantFrom(...POLICIES), { maxLength: 3 }),
+    )
+    .chain(([products, policies]) =>
+      fc
+        .tuple(relationshipNaming(products, 'products'), relationshipNaming(policies, 'policies'))
+        .map(([product, policy]) => ({
+          products,
+          policies,
+          record: {
+            id: 'b18e3f3a-330c-4d8d-ae2e-014db21fa827',
+            type: 'licenses',
+            relationships: {
+              ...(product === undefined ? {} : { product }),
+              ...(policy === undefined ? {} : { policy }),
+            },
+          },
+        })),
+    );
   const scopeArb = fc.record(
-    {
-      product: fc.constantFrom(PRODUCT, OTHER_PRODUCT),
-      policy: fc.constantFrom(POLICY, OTHER_POLICY),
-    },
+    { product: fc.constantFrom(...PRODUCTS), policy: fc.constantFrom(...POLICIES) },
     { requiredKeys: [] },
   );
-  const wants = (value: unknown, wanted: string | undefined) =>
-    !wanted || value === null || value === wanted;
+  /** The rule: every id named is the chosen one; a record naming none is kept. */
+  const wants = (ids: string[], wanted: string | undefined) =>
+    !wanted || ids.every((id) => id === wanted);
+  const inScope = (l: { products: string[]; policies: string[] }, scope: Scope) =>
+    wants(l.products, scope.product) && wants(l.policies, scope.policy);
 
-  it('a record is in scope exactly when every id it names is the chosen one', () => {
+  it('a record is in scope exactly when every id it names, however written, is the chosen one', () => {
     fc.assert(
-      fc.property(maybeId, maybeId, scopeArb, (product, policy, scope: Scope) => {
-        const flat = {
-          resource_type: 'licenses',
-          license_product_id: product,
-          license_policy_id: policy,
-        };
-        const expected = wants(product, scope.product) && wants(policy, scope.policy);
-        expect(outOfScope(flat, scope) === undefined).toBe(expected);
+      fc.property(license, scopeArb, (l, scope: Scope) => {
+        expect(outOfScope(l.record, scope) === undefined).toBe(inScope(l, scope));
       }),
       { numRuns: 200 },
     );
@@ -567,22 +712,38 @@ describe('the scope rule', () => {
 
   it('a list is in scope exactly when one of its records is (or it has none)', () => {
     fc.assert(
-      fc.property(fc.array(maybeId, { maxLength: 6 }), scopeArb, (products, scope: Scope) => {
-        const flat = {
-          resource_type: 'license-users',
-          license_users: products.map((p) => ({ license_user_product_id: p })),
-        };
-        const expected = products.length === 0 || products.some((p) => wants(p, scope.product));
-        expect(outOfScope(flat, scope) === undefined).toBe(expected);
+      fc.property(fc.array(license, { maxLength: 5 }), scopeArb, (list, scope: Scope) => {
+        const expected = list.length === 0 || list.some((l) => inScope(l, scope));
+        expect(
+          outOfScope(
+            list.map((l) => l.record),
+            scope,
+          ) === undefined,
+        ).toBe(expected);
       }),
       { numRuns: 200 },
     );
   });
 
-  it("every hook trigger's scoped sample passes its own scope", () => {
+  it("every hook trigger's scoped sample names the chosen product and policy wherever it names one", () => {
+    const named = (flat: Flat, name: string) => {
+      const records = [flat, ...Object.values(flat).filter(Array.isArray).flat()] as Flat[];
+      return records.flatMap((record) =>
+        Object.keys(record)
+          .filter((key) => new RegExp(`(^|_)${name}_ids?$`).test(key))
+          .map((key) => record[key]),
+      );
+    };
+    expect(
+      named(scopedSample(op('license_created').sample, { product: PRODUCT }), 'product'),
+    ).toEqual([PRODUCT]);
     fc.assert(
       fc.property(fc.constantFrom(...hookKeys), scopeArb, (key, scope: Scope) => {
-        expect(outOfScope(scopedSample(op(key).sample, scope), scope)).toBeUndefined();
+        const sample = scopedSample(op(key).sample, scope);
+        for (const name of ['product', 'policy'] as const) {
+          const wanted = scope[name];
+          if (wanted) for (const id of named(sample, name)) expect(id).toBe(wanted);
+        }
       }),
       { numRuns: 200 },
     );

@@ -2,7 +2,7 @@
 // whose deliveries could never verify.
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import type { Subscription } from '../../triggers/hook';
+import type { Subscription } from '../../triggers/subscription';
 import { App, JSON_API, appTester, at, authData, keygenApi, unmatched } from '../helpers/app';
 import { caught } from '../helpers/errors';
 import { makeAccountKeys } from '../helpers/keygen-signer';
@@ -104,15 +104,19 @@ describe('subscribe when creating the endpoint fails', () => {
   ] as const)(
     'after %s, deletes an endpoint Keygen may have made (also product-scoped), then reports the error and the cleanup',
     async (_what, answer, code) => {
-      requestLimits.timeoutMs = 100;
-      const api = keygenApi().get(at('')).reply(200, account, JSON_API);
+      // The short time-out is armed for the create request alone: on a loaded machine it would
+      // also cut the account read or the cleanup short, and the test would fail for that.
+      const api = keygenApi()
+        .get(at(''))
+        .reply(200, () => ((requestLimits.timeoutMs = 100), account), JSON_API);
       answer(
-        api.post(
-          at('/webhook-endpoints'),
-          (body: { data: { relationships?: unknown } }) =>
+        api.post(at('/webhook-endpoints'), (body: { data: { relationships?: unknown } }) => {
+          requestLimits.timeoutMs = DEFAULT_TIMEOUT_MS;
+          return (
             JSON.stringify(body.data.relationships) ===
-            JSON.stringify({ product: { data: { type: 'products', id: 'prod-1' } } }),
-        ),
+            JSON.stringify({ product: { data: { type: 'products', id: 'prod-1' } } })
+          );
+        }),
       );
       api
         .get(at('/webhook-endpoints'))

@@ -3,7 +3,7 @@ import { readDelivery } from '../../keygen/delivery';
 import { EVENTS, findEvent } from '../../keygen/events';
 import { flattenEvent, resourceOutputFields } from '../../keygen/normalize';
 import { sampleEvent } from '../../keygen/samples';
-import type { Subscription } from '../../triggers/hook';
+import type { Subscription } from '../../triggers/subscription';
 import { App, appTester, at, authData, keygenApi, JSON_API } from '../helpers/app';
 import { deliveryFixtures, fixture } from '../helpers/fixtures';
 import { makeAccountKeys, signDelivery } from '../helpers/keygen-signer';
@@ -418,6 +418,24 @@ describe('perform (a live delivery)', () => {
         } as never),
       );
       expect(message).toMatch(/Turn the Zap off and on/);
+      expect(message).not.toMatch(/outside a Zap/);
+    });
+
+    it('run outside a Zap (as `zapier invoke` runs it): says so, and how to see a delivery locally', async () => {
+      // The bundle the CLI's local invoke builds: no subscription, no request received.
+      const message = await halted(
+        appTester(op('license_created').perform, {
+          authData,
+          inputData: {},
+          inputDataRaw: {},
+          meta: { isLoadingSample: false, isFillingDynamicDropdown: false },
+        } as never),
+      );
+      expect(message).toMatch(/^Run outside a Zap \(as `npm run zapier -- invoke` runs it\)/);
+      expect(message).toContain('no Keygen subscription and no delivery to verify');
+      expect(message).toContain('`npm start -- --keep-running`');
+      expect(message).toContain('`npm run inspect -- FILE`');
+      expect(message).not.toMatch(/Turn the Zap off/);
     });
 
     it('a signed body that is not a webhook event', async () => {
