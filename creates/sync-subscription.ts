@@ -12,7 +12,6 @@ import { recordResult, recordStep } from '../steps/output';
 import { updateLicense } from './licenses';
 import { recordActions } from './record-actions';
 import { SYNC_INPUTS, readSyncRequest, type SyncRequest } from './subscription-inputs';
-import type { SubscriptionState } from './subscription-status';
 
 /** One write to a license, as the action it is and the words it is reported in. */
 type Write =
@@ -71,14 +70,19 @@ export function writesFor(
   }
 }
 
-const KEPT: Record<SubscriptionState, string> = {
-  active: 'already active',
-  delinquent: 'already as a past due subscription leaves it',
-  ended: 'already as an ended subscription leaves it',
-};
+/** Why a license got no write, in words. */
+function kept(sync: Pick<SyncRequest, 'state' | 'onCancel' | 'onPastDue'>): string {
+  if (sync.state === 'active') return 'already active';
+  if (sync.state === 'delinquent' && sync.onPastDue === 'nothing') {
+    return 'left as it is (On Past Due is "nothing")';
+  }
+  return sync.state === 'ended' && sync.onCancel === 'expire'
+    ? 'already expired'
+    : 'already suspended';
+}
 
-function summary(id: string, writes: readonly Write[], state: SubscriptionState): string {
-  if (writes.length === 0) return `License ${id}: ${KEPT[state]}, nothing written.`;
+function summary(id: string, writes: readonly Write[], sync: SyncRequest): string {
+  if (writes.length === 0) return `License ${id}: ${kept(sync)}, nothing written.`;
   const done = writes.map((w) =>
     w.action === 'update_license' ? `${DONE[w.action]} ${w.expiry}` : DONE[w.action],
   );
@@ -99,7 +103,7 @@ async function sync(z: ZObject, bundle: Bundle, license: JsonApiResource, wanted
     if (wrote !== false) changed = true;
     result = record;
   }
-  return { result, changed, words: summary(license.id, writes, wanted.state) };
+  return { result, changed, words: summary(license.id, writes, wanted) };
 }
 
 async function perform(z: ZObject, bundle: Bundle): Promise<Flat> {

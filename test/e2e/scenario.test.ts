@@ -177,7 +177,7 @@ test('sync_subscription: one Stripe subscription past due, active again, cancell
     expect.stringMatching(/^past_due: License \S+: suspended\.$/),
     expect.stringMatching(/^active: License \S+: reinstated, expiry set to \S+Z\.$/),
     expect.stringMatching(/^canceled: License \S+: suspended\.$/),
-    expect.stringMatching(/^canceled: License \S+: already as an ended subscription leaves it/),
+    expect.stringMatching(/^canceled: License \S+: already suspended, nothing written\.$/),
   ]);
 });
 

@@ -154,7 +154,7 @@ describe('sync_license_subscription: past due', () => {
     expect(result).toMatchObject({
       license_status: 'ACTIVE',
       changed: false,
-      changes: `License ${ID}: already as a past due subscription leaves it, nothing written.`,
+      changes: `License ${ID}: left as it is (On Past Due is "nothing"), nothing written.`,
     });
   });
 
@@ -272,7 +272,10 @@ describe('sync_license_subscription: ended', () => {
 
     listed([license({ expiry: '2020-01-01T00:00:00.000Z', status: 'EXPIRED' })]);
     const again = await run({ subscription_id: 'sub_123', status: 'expired', on_cancel: 'expire' });
-    expect(again).toMatchObject({ changed: false });
+    expect(again).toMatchObject({
+      changed: false,
+      changes: `License ${ID}: already expired, nothing written.`,
+    });
     expect(unmatched).toEqual([]);
   });
 });
@@ -288,7 +291,7 @@ describe('sync_license_subscription: lookup', () => {
       license_id: ID,
       license_status: 'SUSPENDED',
       changed: true,
-      changes: `License ${ID}: suspended. License ${OTHER_ID}: already as a past due subscription leaves it, nothing written.`,
+      changes: `License ${ID}: suspended. License ${OTHER_ID}: already suspended, nothing written.`,
       license_ids: `${ID},${OTHER_ID}`,
     });
   });
