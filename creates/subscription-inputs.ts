@@ -30,7 +30,7 @@ export const SYNC_INPUTS: Field[] = [
     label: 'Subscription Status',
     required: true,
     helpText:
-      "The subscription's status as the payment app says it. Stripe: map **Status** (`active`, `trialing`, `past_due`, `unpaid`, `canceled`, …). Paddle: **Status** (`active`, `trialing`, `past_due`, `paused`, `canceled`). Lemon Squeezy: **Status** (`on_trial`, `active`, `past_due`, `unpaid`, `paused`, `cancelled`, `expired`). Chargebee's statuses work too. Active and trialing reinstate a suspended license; past due and the like follow On Past Due; canceled, expired and the like follow On Cancel.",
+      "The subscription's status as the payment app says it. Stripe: map **Status** (`active`, `trialing`, `past_due`, `unpaid`, `canceled`, …). Paddle: **Status** (`active`, `trialing`, `past_due`, `paused`, `canceled`). Lemon Squeezy: **Status** (`on_trial`, `active`, `past_due`, `unpaid`, `paused`, `cancelled`, `expired`). Chargebee's (`in_trial`, `active`, `non_renewing`, `paused`, `cancelled`) work too. Active and trialing reinstate a suspended license; past due and the like follow On Past Due; canceled, expired and the like follow On Cancel.",
   },
   {
     key: 'metadata_key',
@@ -42,7 +42,7 @@ export const SYNC_INPUTS: Field[] = [
     key: 'period_end',
     label: 'Period End',
     helpText:
-      "Optional end of the paid period, which becomes the license's expiry while the subscription is active (and with On Cancel set to Expire). ISO 8601 (`2026-12-31T23:59:59Z`) or UNIX seconds. Stripe: map **Current Period End** (on newer Stripe API versions it is on the subscription item: **Items Data Current Period End**). Paddle: **Current Billing Period Ends At**. Lemon Squeezy: **Renews At**, or **Ends At** for a cancelled subscription. Leave empty to keep the expiry Keygen sets.",
+      "Optional end of the paid period, which becomes the license's expiry while the subscription is active (and with On Cancel set to Expire). ISO 8601 (`2026-12-31T23:59:59Z`) or UNIX seconds. Stripe: map **Current Period End** (on newer Stripe API versions it is on the subscription item: **Items Data Current Period End**). Paddle: **Current Billing Period Ends At**. Lemon Squeezy: **Renews At**, or **Ends At** for a cancelled subscription. Chargebee: **Current Term End**. Leave empty to keep the expiry Keygen sets.",
   },
   {
     key: 'on_cancel',
