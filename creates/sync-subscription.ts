@@ -42,7 +42,7 @@ const sameTime = (a: unknown, b: string) =>
   typeof a === 'string' && Date.parse(a) === Date.parse(b);
 
 /** What the license needs to be in the state wanted; nothing when it already is. */
-export function writesFor(
+function writesFor(
   license: JsonApiResource,
   sync: Pick<SyncRequest, 'state' | 'periodEnd' | 'onCancel' | 'onPastDue'>,
   now = new Date(),
@@ -81,17 +81,19 @@ function kept(sync: Pick<SyncRequest, 'state' | 'onCancel' | 'onPastDue'>): stri
     : 'already suspended';
 }
 
-function summary(id: string, writes: readonly Write[], sync: SyncRequest): string {
-  if (writes.length === 0) return `License ${id}: ${kept(sync)}, nothing written.`;
-  const done = writes.map((w) =>
-    w.action === 'update_license' ? `${DONE[w.action]} ${w.expiry}` : DONE[w.action],
-  );
-  return `License ${id}: ${done.join(', ')}.`;
+/** What one write did, in words; Keygen may have found the license already so (a race). */
+function said(write: Write, wrote: boolean): string {
+  const done =
+    write.action === 'update_license'
+      ? `${DONE.update_license} ${write.expiry}`
+      : DONE[write.action];
+  return wrote ? done : `already ${done}`;
 }
 
 async function sync(z: ZObject, bundle: Bundle, license: JsonApiResource, wanted: SyncRequest) {
   const writes = writesFor(license, wanted);
   let result = recordResult(license);
+  const words: string[] = [];
   let changed = false;
   for (const write of writes) {
     const inputData = {
@@ -100,10 +102,15 @@ async function sync(z: ZObject, bundle: Bundle, license: JsonApiResource, wanted
     };
     const { changed: wrote, ...record } = await PERFORMS[write.action](z, { ...bundle, inputData });
     // Suspend and reinstate say `changed: false` when Keygen found the license already so.
-    if (wrote !== false) changed = true;
+    words.push(said(write, wrote !== false));
+    changed ||= wrote !== false;
     result = record;
   }
-  return { result, changed, words: summary(license.id, writes, wanted) };
+  return {
+    result,
+    changed,
+    words: `License ${license.id}: ${words.length > 0 ? words.join(', ') : `${kept(wanted)}, nothing written`}.`,
+  };
 }
 
 async function perform(z: ZObject, bundle: Bundle): Promise<Flat> {

@@ -182,7 +182,11 @@ describe('sync_license_subscription: past due', () => {
       .get(at(`/licenses/${ID}`))
       .reply(200, { data: license({ suspended: true }) });
     const result = await run({ subscription_id: 'sub_123', status: 'unpaid' });
-    expect(result).toMatchObject({ license_status: 'SUSPENDED', changed: false });
+    expect(result).toMatchObject({
+      license_status: 'SUSPENDED',
+      changed: false,
+      changes: `License ${ID}: already suspended.`,
+    });
   });
 });
 
