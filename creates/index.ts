@@ -3,6 +3,7 @@ import { checkoutActions } from './checkout-files';
 import { createLicense, updateLicense } from './licenses';
 import { activateMachine } from './machines';
 import { recordActions } from './record-actions';
+import { syncLicenseSubscription } from './sync-subscription';
 import { createLicenseToken } from './tokens';
 import { createUser, updateUser } from './users';
 
@@ -13,6 +14,7 @@ export const creates: Record<string, Create> = {
     ),
   ),
   ...recordActions,
+  [syncLicenseSubscription.key]: syncLicenseSubscription,
   ...checkoutActions,
 };
 

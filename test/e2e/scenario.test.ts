@@ -39,6 +39,7 @@ test('every step does what it should, reported in order', () => {
     'reinstate_license',
     'renew_license',
     'validate_license_key',
+    'sync_subscription',
     'retry',
     'forged',
     'unsubscribe',
@@ -132,6 +133,54 @@ test('validate_license_key on a suspended key: SUSPENDED in the search and in th
   ]);
 });
 
+test('sync_subscription: one Stripe subscription past due, active again, cancelled, replayed', () => {
+  const synced = step('sync_subscription');
+  const { key } = result.sandbox.seed.licenses.active;
+  const rows = synced.rows ?? [];
+  expect(rows.map((r) => [r.status, r.changed, r.license_status, r.zap_runs])).toEqual([
+    [
+      'past_due',
+      true,
+      'SUSPENDED',
+      'license_suspended: license.suspended, new_event: license.suspended',
+    ],
+    ['active', true, 'ACTIVE', 'new_event: license.reinstated, new_event: license.updated'],
+    [
+      'canceled',
+      true,
+      'SUSPENDED',
+      'license_suspended: license.suspended, new_event: license.suspended',
+    ],
+    ['canceled', false, 'SUSPENDED', 'none'],
+  ]);
+  // Active again: the expiry is Stripe's period end, given in UNIX seconds.
+  const periodEnd = Number(rows[1].period_end);
+  expect(periodEnd * 1000).toBeGreaterThan(Date.now());
+  expect(rows[1].license_expiry).toBe(new Date(periodEnd * 1000).toISOString());
+  expect(rows[2].license_expiry).toBe(rows[1].license_expiry);
+  expect(ran(synced, 'license_suspended')).toEqual([
+    expect.objectContaining({ license_key: key, license_status: 'SUSPENDED' }),
+    expect.objectContaining({ license_key: key, license_status: 'SUSPENDED' }),
+  ]);
+  expect(ran(synced, 'new_event').map((r) => r.event)).toEqual([
+    'license.suspended',
+    'license.reinstated',
+    'license.updated',
+    'license.suspended',
+  ]);
+  expect(synced.output).toMatchObject({
+    license_key: key,
+    changed: false,
+    subscription_state: 'ended',
+  });
+  expect(synced.notes).toEqual([
+    expect.stringMatching(/^past_due: License \S+: suspended\.$/),
+    expect.stringMatching(/^active: License \S+: reinstated, expiry set to \S+Z\.$/),
+    expect.stringMatching(/^canceled: License \S+: suspended\.$/),
+    expect.stringMatching(/^canceled: License \S+: already suspended, nothing written\.$/),
+  ]);
+});
+
 test('retry: two failed answers, three attempts with one idempotency token, one Zap run', () => {
   const retry = step('retry');
   const attempts = retry.rows ?? [];
@@ -200,8 +249,8 @@ test('the npm start program prints JSON Lines and exits 0, also on a port fetch 
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line));
-  expect(lines.map((l) => l.type)).toEqual([...Array(11).fill('step'), 'summary']);
-  expect(lines.at(-1)).toEqual({ type: 'summary', ok: true, steps: 11, failed: [] });
+  expect(lines.map((l) => l.type)).toEqual([...Array(12).fill('step'), 'summary']);
+  expect(lines.at(-1)).toEqual({ type: 'summary', ok: true, steps: 12, failed: [] });
   expect(lines[2]).toMatchObject({ type: 'step', index: 3, name: 'create_license', ok: true });
   expect(code).toBe(0);
 }, 120_000);

@@ -53,7 +53,10 @@ function expiresFilter(query: URLSearchParams): ((license: License) => boolean) 
   return (l) => l.expiry !== null && l.expiry.slice(0, 10) === day;
 }
 
-/** Metadata containment on a top-level key; `true`, `false`, `null` and digits also match typed. */
+/**
+ * Metadata containment on a top-level key, whose name is snake_cased as Keygen stores keys; the
+ * text `true`, `false`, `null`, `123` or `1.5` also matches the typed value (Keygen's casts).
+ */
 function metadataFilters(query: URLSearchParams): ((license: License) => boolean)[] {
   const filters: ((license: License) => boolean)[] = [];
   for (const [param, value] of query) {
@@ -62,7 +65,7 @@ function metadataFilters(query: URLSearchParams): ((license: License) => boolean
     const key = snakeCase(match[1]);
     const typed: unknown[] = [value];
     if (value === 'true' || value === 'false' || value === 'null') typed.push(JSON.parse(value));
-    if (/^-?\d+(\.\d+)?$/.test(value)) typed.push(Number(value));
+    if (/^\d+(\.\d+)?$/.test(value)) typed.push(Number(value));
     filters.push((l) => Object.hasOwn(l.metadata, key) && typed.includes(l.metadata[key]));
   }
   return filters;

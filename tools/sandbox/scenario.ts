@@ -74,6 +74,7 @@ const OUTPUT_FIELDS = [
   'license_policy_id',
   'license_owner_id',
   'changed',
+  'subscription_state',
   'validation_valid',
   'validation_code',
   'validation_detail',
@@ -148,6 +149,7 @@ class Story {
     });
     await this.renew(key);
     await this.validateSuspended();
+    await this.subscriptionLifecycle();
     await this.retried();
     await this.forged();
     await this.unsubscribe();
@@ -329,6 +331,71 @@ class Story {
     );
   }
 
+  private async subscriptionLifecycle() {
+    const { key } = this.sandbox.seed.licenses.active;
+    const subscription = 'sub_sandbox0001';
+    // Stripe's current_period_end: UNIX seconds, a month from now.
+    const periodEnd = Math.floor(Date.now() / 1000) + 30 * 86_400;
+    const expiry = new Date(periodEnd * 1000).toISOString();
+    const suspended: ExpectedRun[] = [
+      ['license_suspended', 'license.suspended', { license_key: key, license_status: 'SUSPENDED' }],
+      ['new_event', 'license.suspended', { license_key: key }],
+    ];
+    const phases: [Record<string, unknown>, Record<string, unknown>, ExpectedRun[]][] = [
+      [
+        { status: 'past_due' },
+        { changed: true, license_status: 'SUSPENDED', subscription_state: 'delinquent' },
+        suspended,
+      ],
+      [
+        { status: 'active', period_end: String(periodEnd) },
+        {
+          changed: true,
+          license_status: 'ACTIVE',
+          license_expiry: expiry,
+          subscription_state: 'active',
+        },
+        [
+          ['new_event', 'license.reinstated', { license_key: key, license_status: 'ACTIVE' }],
+          ['new_event', 'license.updated', { license_key: key, license_expiry: expiry }],
+        ],
+      ],
+      [
+        { status: 'canceled' },
+        { changed: true, license_status: 'SUSPENDED', subscription_state: 'ended' },
+        suspended,
+      ],
+      [{ status: 'canceled' }, { changed: false, license_status: 'SUSPENDED' }, []],
+    ];
+    await this.step(
+      'sync_subscription',
+      `One Stripe subscription (${subscription}) through Sync License With Subscription: past due, active again with a new period end, cancelled, and that event replayed`,
+      async (step) => {
+        step.rows = [];
+        step.notes = [];
+        for (const [input, output, runs] of phases) {
+          const record = await this.action(
+            step,
+            'creates.sync_license_subscription.operation.perform',
+            { subscription_id: subscription, ...input },
+          );
+          expectFields(step, `the output for ${String(input.status)}`, record, output);
+          const caused = await this.newRuns();
+          this.expectRuns(step, caused, runs);
+          step.rows.push({
+            status: input.status,
+            period_end: input.period_end ?? null,
+            changed: record.changed,
+            license_status: record.license_status,
+            license_expiry: record.license_expiry,
+            zap_runs: caused.map((r) => `${r.trigger}: ${r.event}`).join(', ') || 'none',
+          });
+          step.notes.push(`${String(input.status)}: ${String(record.changes)}`);
+        }
+      },
+    );
+  }
+
   private async retried() {
     const { key } = this.sandbox.seed.licenses.expiringSoon;
     await this.step(
@@ -470,9 +537,12 @@ class Story {
     }));
   }
 
-  /** Exactly these Zap runs (trigger, event, fields), each run once, and nothing halted or failed. */
+  /**
+   * Exactly these Zap runs (trigger, event, fields), each run once, and nothing halted or failed;
+   * the runs are added to the step's.
+   */
   private expectRuns(step: Step, runs: readonly ZapRun[], expected: readonly ExpectedRun[]) {
-    step.runs = this.rows(runs);
+    step.runs = [...step.runs, ...this.rows(runs)];
     for (const [trigger, event, fields] of expected) {
       const matching = runs.filter(
         (r) => r.trigger === trigger && r.event === event && r.outcome === 'ran',

@@ -2,10 +2,19 @@
 import { badRequest } from './errors';
 import type { Metadata } from './store';
 
+/**
+ * A key as Keygen stores and filters it: Rails' `underscore.parameterize(separator: '_')`, so
+ * `stripeSubscriptionId`, `stripe-subscription-id` and `Stripe Subscription ID` are one key.
+ */
 export function snakeCase(key: string): string {
   return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/-/g, '_')
+    .replace(/([A-Z\d]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9_]+/gi, '_')
+    .replace(/_{2,}/g, '_')
+    .replace(/^_|_$/g, '')
     .toLowerCase();
 }
 
