@@ -91,16 +91,4 @@ test(
   LIMIT_MS,
 );
 
-test.each([
-  [['--port', 'abc'], 'sandbox: --port needs a port number from 0 to 65535 (got abc).\n'],
-  [['--verbose'], 'sandbox: Unknown argument --verbose. Usage: npm run sandbox -- [--port N]\n'],
-])(
-  'bad arguments %j say what to fix and exit 1',
-  async (args, message) => {
-    const bad = run(args);
-    expect(await bad.exit).toBe(1);
-    expect(bad.stderr()).toBe(message);
-    expect(bad.stdout()).toBe('');
-  },
-  LIMIT_MS,
-);
+// Bad arguments and --help: test/e2e/start.test.ts, for this CLI and npm start alike.
