@@ -178,6 +178,77 @@ describe('inspect: unusable input (exit 2), with a message and no stack trace', 
   });
 });
 
+// What a terminal would act on: C0 but the line break, DEL, C1, bidirectional overrides.
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const HOSTILE = 'Evil\u001b]0;owned\u0007\u009b2J\u007f\u202eName\r\n';
+const HOSTILE_ESCAPED = 'Evil\\x1b]0;owned\\x07\\x9b2J\\x7f\\u202eName\\r\\n';
+
+/** A genuinely signed delivery whose license has `attributes` changed (and `metadata`, if given). */
+function signedWith(attributes: Record<string, unknown>, metadata?: Record<string, unknown>) {
+  const json = structuredClone(delivery.json);
+  const payload = JSON.parse(json.data.attributes.payload);
+  Object.assign(payload.data.attributes, attributes);
+  if (metadata) payload.data.attributes.metadata = metadata;
+  json.data.attributes.payload = JSON.stringify(payload);
+  const body = JSON.stringify(json);
+  const headers = signDelivery({ body, url: delivery.endpointUrl, keys, zapierHeaders: false });
+  return { ...saved(), headers, body };
+}
+
+describe('inspect: a hostile file cannot drive the terminal', () => {
+  test('control characters in values and metadata keys are printed escaped in the table', () => {
+    const { code, stdout } = run(file(signedWith({ name: HOSTILE }, { 'k\u001b[8m': HOSTILE })));
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(RAW_CONTROL);
+    expect(stdout).toMatch(new RegExp(`license_name\\s+${escapeRegExp(HOSTILE_ESCAPED)}`));
+    expect(stdout).toMatch(
+      new RegExp(`license_metadata__k\\\\x1b\\[8m\\s+${escapeRegExp(HOSTILE_ESCAPED)}`),
+    );
+  });
+
+  test('--json keeps every value exact, with the same characters escaped', () => {
+    const { code, stdout } = run('--json', file(signedWith({ name: HOSTILE })));
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(RAW_CONTROL);
+    expect(JSON.parse(stdout).fields.license_name).toBe(HOSTILE);
+  });
+
+  test('in a rejection: a Date header and an endpoint URL with control characters', () => {
+    const headers = { ...saved().headers, Date: `Tue, 30 Jun 2026 ${HOSTILE}` };
+    const date = run(file({ ...saved(), headers }));
+    expect(date.code).toBe(1);
+    expect(`${date.stdout}${date.stderr}`).not.toMatch(RAW_CONTROL);
+    expect(date.stdout).toContain('REJECTED');
+    const url = run(file({ ...saved(), endpointUrl: `https://hooks.example.org/${HOSTILE}` }));
+    expect(url.code).toBe(1);
+    expect(`${url.stdout}${url.stderr}`).not.toMatch(RAW_CONTROL);
+  });
+
+  test.each([
+    ['a file that is not JSON', () => file(`{"body": "${HOSTILE}`)],
+    ['a delivery file with a hostile key', () => file({ ...saved(), [HOSTILE]: 1, body: 2 })],
+    ['a missing file with a hostile name', () => join(dir, `${HOSTILE}.json`)],
+    ['a hostile option', () => `--${HOSTILE}`],
+  ])('in an error about %s', (_name, path) => {
+    const { code, stdout, stderr } = run(path());
+    expect(code).toBe(2);
+    expect(stderr).not.toBe('');
+    expect(`${stdout}${stderr}`).not.toMatch(RAW_CONTROL);
+  });
+});
+
+test('a validly signed delivery with 300,000 metadata keys prints its table', () => {
+  const metadata = Object.fromEntries(Array.from({ length: 300_000 }, (_, i) => [`k${i}`, i]));
+  const { code, stdout, stderr } = run(file(signedWith({}, metadata)));
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^VALID/);
+  expect(stdout).toMatch(/\nlicense_metadata__k299999 +299999\n/);
+}, 120_000);
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 test('npm run inspect builds the tool and exits with the verdict', async () => {
   const path = file(saved({ signWith: otherKeys }));
   const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(

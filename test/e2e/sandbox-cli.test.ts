@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../../tools/scripts/build') as {
   build: (target: string, overrides?: object) => string;
@@ -26,8 +26,11 @@ interface Run {
   exit: Promise<number | null>;
 }
 
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], command = [process.execPath, cli]): Run {
+  const child = spawn(command[0], [...command.slice(1), ...args], {
+    cwd: resolve(__dirname, '..', '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -91,16 +94,28 @@ test(
   LIMIT_MS,
 );
 
-test.each([
-  [['--port', 'abc'], 'sandbox: --port needs a port number from 0 to 65535 (got abc).\n'],
-  [['--verbose'], 'sandbox: Unknown argument --verbose. Usage: npm run sandbox -- [--port N]\n'],
-])(
-  'bad arguments %j say what to fix and exit 1',
-  async (args, message) => {
-    const bad = run(args);
-    expect(await bad.exit).toBe(1);
-    expect(bad.stderr()).toBe(message);
-    expect(bad.stdout()).toBe('');
+// Bad arguments and --help: test/e2e/start.test.ts, for this CLI and npm start alike.
+
+// npm itself speaks (no loglevel=silent in .npmrc), so the README's command is the --silent one.
+test('npm run --silent sandbox: stdout is the one JSON line; without --silent npm prints its banner', async () => {
+  const quiet = run(['--port', '0'], ['npm', 'run', '--silent', 'sandbox', '--']);
+  const line = await firstLine(quiet);
+  expect(Object.keys(JSON.parse(line))).toEqual(['baseUrl', 'accountId', 'token']);
+  quiet.child.kill('SIGTERM');
+  expect(await quiet.exit).toBe(0);
+  expect(quiet.stdout()).toBe(line);
+
+  const help = run(['--help'], ['npm', 'run', 'sandbox', '--']);
+  expect(await help.exit).toBe(0);
+  expect(help.stdout()).toMatch(/^\n> keygen-zapier@[\d.]+ sandbox\n> .*\n\nUsage: /);
+}, 60_000);
+
+test(
+  'npm reports its own errors: a missing script',
+  async () => {
+    const missing = run([], ['npm', 'run', 'no-such-script']);
+    expect(await missing.exit).toBe(1);
+    expect(missing.stderr()).toContain('Missing script: "no-such-script"');
   },
   LIMIT_MS,
 );

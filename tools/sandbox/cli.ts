@@ -2,26 +2,28 @@
  * `npm run sandbox -- [--port N]`: the sandbox alone. Once it listens, one line of JSON on stdout
  * (`baseUrl`, `accountId`, `token`) for scripts; everything else goes to stderr.
  */
+import { UsageError, parseFlags } from './flags';
 import { startSandbox } from './server';
 
-function portArgument(args: readonly string[]): number {
-  const at = args.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
-  if (at < 0) return 0;
-  const raw = args[at].includes('=') ? args[at].split('=')[1] : args[at + 1];
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port needs a port number from 0 to 65535 (got ${raw ?? 'nothing'}).`);
-  }
-  return port;
-}
+const USAGE = `Usage: npm run --silent sandbox -- [--port N]
 
-async function main(): Promise<void> {
-  const unknown = process.argv
-    .slice(2)
-    .filter((arg, i, all) => !arg.startsWith('--port') && all[i - 1] !== '--port');
-  if (unknown.length > 0)
-    throw new Error(`Unknown argument ${unknown[0]}. Usage: npm run sandbox -- [--port N]`);
-  const sandbox = await startSandbox({ port: portArgument(process.argv.slice(2)) });
+Serves the embedded Keygen sandbox on 127.0.0.1 until Ctrl-C. Once it listens, it prints one
+line of JSON on stdout, {"baseUrl","accountId","token"} (an admin token), and the seeded
+license keys on stderr. --silent keeps npm's own "> keygen-zapier@… sandbox" lines off stdout.
+
+  --port N  the port (default: any free port)
+  --help    this text
+
+Exit status: 0 once stopped by Ctrl-C (SIGINT) or SIGTERM, 1 when it cannot start, 2 for a bad
+argument.`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const flags = parseFlags(argv, []);
+  if (flags === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const sandbox = await startSandbox({ port: flags.port });
   // Before the JSON line: whoever reads it may stop the sandbox at once.
   const stop = () => {
     void sandbox.close().then(() => process.exit(0));
@@ -41,12 +43,11 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  const { code, message, port } = error as NodeJS.ErrnoException & { port?: number };
-  const why =
-    code === 'EADDRINUSE'
-      ? `port ${port} is already in use: choose another with --port N, or --port 0 for any free port.`
-      : message;
-  process.stderr.write(`sandbox: ${why}\n`);
+main(process.argv.slice(2)).catch((error: Error) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`sandbox: ${error.message}\n`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { DELIVERY_FILE_HELP, UnusableInput, parseDeliveryFile } from './delivery-file';
 import { inspectDelivery, type Verdict } from './inspect-delivery';
-import { fieldTable } from './table';
+import { escapeControls, fieldTable, terminalSafeJson } from './table';
 
 const USAGE = `Usage: npm run inspect -- [--json] FILE
 
@@ -24,11 +24,24 @@ interface Output {
   write(text: string): unknown;
 }
 
+/**
+ * Prints through `stream` with every control character but a line break escaped: the file's
+ * values, headers and URL reach the output, and must not drive the terminal.
+ */
+function terminal(stream: Output): Output {
+  return { write: (text: string) => stream.write(escapeControls(text, '\n')) };
+}
+
+/** Text taken from the file, line breaks included, as one escaped line. */
+const quoted = (text: string) => escapeControls(text);
+
 export function inspectMain(
   argv: readonly string[],
-  out: Output = process.stdout,
-  err: Output = process.stderr,
+  stdout: Output = process.stdout,
+  stderr: Output = process.stderr,
 ) {
+  const out = terminal(stdout);
+  const err = terminal(stderr);
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = argv.filter((a) => a.startsWith('--'));
   const unknown = flags.filter((f) => !['--json', '--help', '-h'].includes(f));
@@ -38,7 +51,7 @@ export function inspectMain(
   }
   if (unknown.length > 0 || args.length !== 1) {
     err.write(
-      `${unknown.length > 0 ? `Unknown option ${unknown[0]}.` : 'Give exactly one delivery file.'}\n\n${USAGE}\n`,
+      `${unknown.length > 0 ? `Unknown option ${quoted(unknown[0])}.` : 'Give exactly one delivery file.'}\n\n${USAGE}\n`,
     );
     return 2;
   }
@@ -55,18 +68,18 @@ export function inspectMain(
     verdict = inspectDelivery(parseDeliveryFile(text));
   } catch (error) {
     if (!(error instanceof UnusableInput)) throw error;
-    err.write(`Cannot inspect: ${error.message}\n`);
+    err.write(`Cannot inspect: ${quoted(error.message)}\n`);
     return 2;
   }
   if (flags.includes('--json')) {
-    out.write(`${JSON.stringify(verdict, null, 2)}\n`);
+    out.write(`${terminalSafeJson(JSON.stringify(verdict, null, 2))}\n`);
   } else if (verdict.verdict === 'valid') {
     out.write(
-      `VALID: signed with ${verdict.algorithm} (keyid ${verdict.keyId}) at ${verdict.signedAt}, checked as of ${verdict.checkedAt}.\nA Zap would get these fields:\n\n${fieldTable(verdict.fields)}\n`,
+      `VALID: signed with ${quoted(verdict.algorithm)} (keyid ${quoted(verdict.keyId)}) at ${verdict.signedAt}, checked as of ${verdict.checkedAt}.\nA Zap would get these fields (long values shortened in the middle; --json shows them whole):\n\n${fieldTable(verdict.fields)}\n`,
     );
   } else {
     out.write(
-      `REJECTED (${verdict.reason}), checked as of ${verdict.checkedAt}:\n${verdict.message}\nThe Zap would halt this delivery.\n`,
+      `REJECTED (${verdict.reason}), checked as of ${verdict.checkedAt}:\n${quoted(verdict.message)}\nThe Zap would halt this delivery.\n`,
     );
   }
   return verdict.verdict === 'valid' ? 0 : 1;
@@ -76,7 +89,7 @@ if (require.main === module) {
   try {
     process.exitCode = inspectMain(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`inspect failed: ${(error as Error).message}\n`);
+    process.stderr.write(`inspect failed: ${escapeControls((error as Error).message)}\n`);
     process.exitCode = 2;
   }
 }

@@ -81,11 +81,21 @@ const ROUTES: readonly AppRoute[] = [
   ...catalogRoutes,
 ];
 
+/** Why the sandbox cannot listen on `port`, saying what to do about it. */
+function listenProblem(error: NodeJS.ErrnoException, port: number): Error {
+  const fix = 'choose another with --port N, or --port 0 for any free port.';
+  if (error.code === 'EADDRINUSE') return new Error(`port ${port} is already in use: ${fix}`);
+  if (error.code === 'EACCES')
+    return new Error(`port ${port} is for privileged users only: ${fix}`);
+  return error;
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) => reject(listenProblem(error, port));
+    server.once('error', failed);
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve((server.address() as AddressInfo).port);
     });
   });

