@@ -13,11 +13,11 @@ const MIN_TOKEN = 4;
 const DECODE_ROUNDS = 3;
 const MARK = '[redacted]';
 
-/** Text, and for each of its UTF-16 units the span of the original text it stands for. */
+/** Text, and for each of its UTF-16 units the span [from, to] of the original text it stands for. */
 interface View {
   text: string;
-  from: number[];
-  to: number[];
+  from: Int32Array;
+  to: Int32Array;
 }
 
 /** HTML's named references for the visible ASCII characters (a token holds no others). */
@@ -83,32 +83,39 @@ function decoded(match: RegExpExecArray): string | undefined {
   return code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
 }
 
+const ANY_ENCODED = new RegExp(ENCODED.source, 'g');
+
 /** The view with one layer of encoding taken off, each character keeping its original span. */
 function decode(view: View): View {
-  const out: View = { text: '', from: [], to: [] };
-  const parts: string[] = [];
   const { text } = view;
-  for (let i = 0; i < text.length;) {
-    let char = text[i];
-    let length = 1;
-    if (char === '&' || char === '%' || char === '\\') {
-      ENCODED.lastIndex = i;
-      const match = ENCODED.exec(text);
-      const value = match ? decoded(match) : undefined;
-      if (match && value !== undefined) {
-        char = value;
-        length = match[0].length;
-      }
+  // Decoding never lengthens: every encoded form is longer than what it stands for.
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  const parts: string[] = [];
+  let length = 0;
+  const keep = (start: number, end: number) => {
+    parts.push(text.slice(start, end));
+    from.set(view.from.subarray(start, end), length);
+    to.set(view.to.subarray(start, end), length);
+    length += end - start;
+  };
+  let done = 0;
+  ANY_ENCODED.lastIndex = 0;
+  for (let match = ANY_ENCODED.exec(text); match; match = ANY_ENCODED.exec(text)) {
+    const value = decoded(match);
+    if (value === undefined) {
+      ANY_ENCODED.lastIndex = match.index + 1;
+      continue;
     }
-    parts.push(char);
-    for (let k = 0; k < char.length; k += 1) {
-      out.from.push(view.from[i]);
-      out.to.push(view.to[i + length - 1]);
-    }
-    i += length;
+    keep(done, match.index);
+    done = match.index + match[0].length;
+    parts.push(value);
+    from.fill(view.from[match.index], length, length + value.length);
+    to.fill(view.to[done - 1], length, length + value.length);
+    length += value.length;
   }
-  out.text = parts.join('');
-  return out;
+  keep(done, text.length);
+  return { text: parts.join(''), from: from.subarray(0, length), to: to.subarray(0, length) };
 }
 
 /** The runs to look for, by length: every `RUN`-character run of the token and its pieces. */
@@ -128,12 +135,35 @@ function runsOf(token: unknown): Map<number, Set<string>> {
   return runs;
 }
 
-/** Spans [from, to] of the original text to take out, found in one view. */
+/** A rolling hash of `length` characters: each step adds one character and drops the oldest. */
+const BASE = 0x01000193;
+
+function hashOf(text: string, start: number, length: number): number {
+  let hash = 0;
+  for (let i = start; i < start + length; i += 1)
+    hash = (Math.imul(hash, BASE) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
+/**
+ * Spans [from, to] of the original text to take out, found in one view. A rolling hash finds the
+ * candidates in one pass without making a string per position; each is then compared exactly.
+ */
 function hits(view: View, runs: Map<number, Set<string>>, spans: [number, number][]): void {
+  const { text } = view;
   for (const [length, set] of runs) {
-    for (let i = 0; i + length <= view.text.length; i += 1) {
-      if (set.has(view.text.slice(i, i + length)))
+    if (text.length < length) continue;
+    const hashes = new Set([...set].map((run) => hashOf(run, 0, length)));
+    let drop = 1;
+    for (let i = 1; i < length; i += 1) drop = Math.imul(drop, BASE);
+    let hash = hashOf(text, 0, length);
+    for (let i = 0; ; i += 1) {
+      if (hashes.has(hash) && set.has(text.slice(i, i + length))) {
         spans.push([view.from[i], view.to[i + length - 1]]);
+      }
+      if (i + length >= text.length) break;
+      hash = Math.imul(hash - Math.imul(text.charCodeAt(i), drop), BASE);
+      hash = (hash + text.charCodeAt(i + length)) | 0;
     }
   }
 }
@@ -144,7 +174,8 @@ export function redactorOf(token: unknown): (text: string) => string {
   if (runs.size === 0) return (text) => text;
   return (text) => {
     const spans: [number, number][] = [];
-    const offsets = Array.from({ length: text.length }, (_, i) => i);
+    const offsets = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i += 1) offsets[i] = i;
     let view: View = { text, from: offsets, to: offsets };
     hits(view, runs, spans);
     for (let round = 0; round < DECODE_ROUNDS; round += 1) {
