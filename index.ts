@@ -17,6 +17,11 @@ const app = {
   searches,
   searchOrCreates,
   hydrators,
+  // Every request goes through z.request, which logs it once. Core's http patch would log each
+  // again: it skips z.request's own only when node-fetch hands http.request the header
+  // `user-agent: ['Zapier']` (zapier-platform-core src/tools/create-http-patch.js, an
+  // Array#indexOf on node-fetch's header arrays), and ours names the app and its version.
+  flags: { skipHttpPatch: true },
 };
 
 export = app;

@@ -1,4 +1,17 @@
-import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import {
+  keygenError,
+  notKeygen,
+  redirected,
+  refused,
+  scrubbed,
+  throttled,
+  unavailable,
+  unreachable,
+  type Answer,
+  type KeygenErrorObject,
+  type KeygenFailure,
+} from './client-error';
 import { VERSION } from '../platform/version';
 
 /** The API version every request and every webhook endpoint is pinned to, so payload shapes never drift. */
@@ -46,12 +59,8 @@ export interface KeygenResponse<T> {
   errors?: readonly KeygenErrorObject[];
 }
 
-export interface KeygenErrorObject {
-  title?: string;
-  detail?: string;
-  code?: string;
-  source?: { pointer?: string; parameter?: string; header?: string };
-}
+export type { KeygenErrorObject, KeygenFailure } from './client-error';
+export { describeKeygenErrors, keygenError, keygenFailure } from './client-error';
 
 /**
  * The API root for the connected account's server: the default Keygen Cloud host, or a self-hosted
@@ -201,96 +210,123 @@ export async function keygen<T = unknown>(
  */
 export const requestLimits = { timeoutMs: 12_000 };
 
+/** Redirects followed within the account before giving up: a loop must end with a message. */
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+interface Request {
+  url: string;
+  method: Method;
+  body: string | undefined;
+}
+
+/**
+ * One call, following redirects itself, only to the connection's server under its account (as
+ * `links.next` is): node-fetch, left to follow them, keeps the Authorization header for any port
+ * or path of the same host name.
+ */
 async function send<T>(
   z: ZObject,
   bundle: Bundle,
   call: KeygenCall,
   url: string,
 ): Promise<KeygenResponse<T>> {
-  const hasBody = call.body !== undefined;
-  const requestHeaders = headers(z, bundle, hasBody);
-  let response: HttpResponse;
+  let request: Request = {
+    url,
+    method: call.method ?? 'GET',
+    body: call.body === undefined ? undefined : JSON.stringify(call.body),
+  };
+  for (let redirects = 0; ; redirects += 1) {
+    const answer = await exchange(z, bundle, call, request);
+    const location = REDIRECT_STATUSES.has(answer.status) ? answer.header('location') : undefined;
+    if (!location) return interpret<T>(z, bundle, call, answer);
+    const next = parsedUrl(location);
+    if (!next || !underAccount(z, bundle, next) || redirects === MAX_REDIRECTS) {
+      // Origin and path only: a query may hold anything.
+      const where = next ? `${next.origin}${next.pathname}`.slice(0, 200) : 'an invalid URL';
+      const failure = redirected(call, answer, {
+        root: apiRoot(z, bundle.authData),
+        account: String(bundle.authData.accountId),
+        where: redirects === MAX_REDIRECTS ? undefined : where,
+        maxRedirects: MAX_REDIRECTS,
+      });
+      throw keygenError(z, bundle, failure);
+    }
+    // As browsers and node-fetch do: a 303, or a 301/302 after a POST, is followed with a GET.
+    const asGet = answer.status === 303 || (request.method === 'POST' && answer.status <= 302);
+    request = asGet
+      ? { url: next.href, method: 'GET', body: undefined }
+      : { ...request, url: next.href };
+  }
+}
+
+function parsedUrl(text: string): URL | undefined {
   try {
-    response = await z.request({
-      url,
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One request and its answer's text. The answer is read raw: core then logs the request without
+ * its body (zapier-platform-core src/http-middlewares/after/log-response.js logs `req.raw` bodies
+ * as a placeholder). A logged body costs more than the request: core's logger
+ * (src/tools/create-logger.js, buildSensitiveValues) parses it and takes the value of every key
+ * naming a token (each webhook event's `idempotencyToken`) as a secret, then scans the whole log
+ * entry once per secret and encoding: a product-scoped performList reading 3 pages of 100 events
+ * took about 27 times the fetch and parse of those pages. And a body quoting the token in a form
+ * core's scrubber does not know (cut short, HTML-escaped) would reach the log: the client parses
+ * the text itself and quotes only what it redacted.
+ */
+async function exchange(
+  z: ZObject,
+  bundle: Bundle,
+  call: KeygenCall,
+  request: Request,
+): Promise<Answer> {
+  const requestHeaders = headers(z, bundle, request.body !== undefined);
+  try {
+    const response = (await z.request({
+      url: request.url,
       // No request template to merge in; core's merge would deep-copy these options, which carry
       // the whole compiled app definition, on every request (and set User-Agent: Zapier).
       merge: false,
-      method: call.method ?? 'GET',
+      raw: true,
+      redirect: 'manual',
+      method: request.method,
       headers: requestHeaders,
-      body: hasBody ? JSON.stringify(call.body) : undefined,
+      body: request.body,
       skipThrowForStatus: true,
       throwForThrottlingEarly: false,
       timeout: requestLimits.timeoutMs,
-    } as Parameters<ZObject['request']>[0]);
+    } as Parameters<ZObject['request']>[0])) as unknown as RawResponse;
+    // Inside the try: node-fetch's timeout also covers reading the body.
+    const content = await response.text();
+    return {
+      status: response.status,
+      content,
+      header: (name) => response.getHeader(name) ?? undefined,
+    };
   } catch (error) {
-    throw unreachable(z, bundle, call, error);
+    const fault = error instanceof Error ? error : new Error(String(error));
+    const root = apiRoot(z, bundle.authData);
+    const failure = unreachable(call, root, fault, requestLimits.timeoutMs);
+    throw failure ? keygenError(z, bundle, failure) : scrubbed(fault, bundle);
   }
+}
+
+/** What z.request answers with `raw: true`: the text is read by the client. */
+interface RawResponse {
+  status: number;
+  text: () => Promise<string>;
+  getHeader: (name: string) => string | null | undefined;
+}
+
+function parseBody(answer: Answer): unknown {
+  if (answer.content === '') return undefined;
   try {
-    return interpret<T>(z, call, response);
-  } catch (error) {
-    // Keygen's details and a proxy's page are quoted: neither may carry the token back out.
-    throw scrubbed(error, bundle);
-  }
-}
-
-/** The connection's token, as typed and trimmed, and as JSON escapes it: never in a message. */
-function secretsOf(bundle: Bundle): string[] {
-  const token = bundle.authData.token;
-  if (typeof token !== 'string' || token.trim().length < 4) return [];
-  return [token, token.trim()]
-    .flatMap((value) => [value, JSON.stringify(value).slice(1, -1)])
-    .sort((a, b) => b.length - a.length);
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
-}
-
-/**
- * The error with the connection's secrets taken out of its message and stack. It is also marked
- * so core does not append its "What happened" trail, which quotes the first 100 characters of
- * Keygen's answer unredacted: our messages already quote what Keygen said, redacted.
- */
-function scrubbed<E>(error: E, bundle: Bundle): E {
-  if (!(error instanceof Error)) return error;
-  const secrets = secretsOf(bundle);
-  error.message = redact(error.message, secrets);
-  if (error.stack) error.stack = redact(error.stack, secrets);
-  (error as { doNotContextify?: boolean }).doNotContextify = true;
-  return error;
-}
-
-/**
- * z.request failed without an answer. Its message can quote the request (node-fetch quotes a
- * refused header whole), so whatever is passed on is redacted first.
- */
-function unreachable(z: ZObject, bundle: Bundle, call: KeygenCall, error: unknown): Error {
-  const fault = error instanceof Error ? error : new Error(String(error));
-  const network =
-    fault.name === 'FetchError' || typeof (fault as { code?: unknown }).code === 'string';
-  if (!network) return scrubbed(fault, bundle);
-  const root = apiRoot(z, bundle.authData);
-  const changes = call.method !== undefined && call.method !== 'GET';
-  const outcome = changes
-    ? ' Keygen may or may not have done it: check in Keygen before running the step again.'
-    : '';
-  if ((fault as { type?: unknown }).type === 'request-timeout') {
-    return new z.errors.Error(
-      `Keygen at ${root} did not answer within ${requestLimits.timeoutMs / 1000} seconds while trying to ${call.action}.${outcome} If this keeps happening, check the Base URL of the connection and Keygen's status.`,
-      'KEYGEN_TIMEOUT',
-    );
-  }
-  return new z.errors.Error(
-    `Could not reach Keygen at ${root} to ${call.action}: ${redact(fault.message, secretsOf(bundle))}.${outcome} Check the Base URL of the connection; if it is right, Keygen may be briefly unreachable, so try again in a few minutes.`,
-    'KEYGEN_UNREACHABLE',
-  );
-}
-
-function parseBody(response: HttpResponse): unknown {
-  if (response.content === undefined || response.content === '') return undefined;
-  try {
-    return JSON.parse(response.content);
+    return JSON.parse(answer.content);
   } catch {
     return INVALID_JSON;
   }
@@ -305,116 +341,27 @@ function keygenErrors(body: unknown): KeygenErrorObject[] {
     : [];
 }
 
-/** `Title: detail (code CODE, at /data/attributes/x)` for each of Keygen's errors. */
-export function describeKeygenErrors(errors: readonly KeygenErrorObject[]): string {
-  return errors
-    .map((e) => {
-      const text = [e.title, e.detail].filter(Boolean).join(': ') || 'Unknown error';
-      const where = e.source?.pointer ?? e.source?.parameter ?? e.source?.header;
-      const extra = [e.code && `code ${e.code}`, where && `at ${where}`].filter(Boolean).join(', ');
-      return extra ? `${text} (${extra})` : text;
-    })
-    .join('; ');
-}
-
-function interpret<T>(z: ZObject, call: KeygenCall, response: HttpResponse): KeygenResponse<T> {
-  const { status } = response;
-  const body = parseBody(response);
-  if (status === 429) throw throttled(z, call, response, keygenErrors(body));
-  if (status >= 500) throw unavailable(z, call, response, keygenErrors(body));
+function interpret<T>(
+  z: ZObject,
+  bundle: Bundle,
+  call: KeygenCall,
+  answer: Answer,
+): KeygenResponse<T> {
+  const { status } = answer;
+  const body = parseBody(answer);
+  const fail = (failure: KeygenFailure) => keygenError(z, bundle, failure);
+  if (status === 429) throw fail(throttled(call, answer, keygenErrors(body)));
+  if (status >= 500) throw fail(unavailable(call, answer, keygenErrors(body)));
   if ((status === 404 || status === 410) && call.allowNotFound) return { status, data: undefined };
-  if (body === INVALID_JSON) throw notKeygen(z, call, response);
+  if (body === INVALID_JSON) throw fail(notKeygen(call, answer));
   if (status >= 200 && status < 300) {
     // Only "No Content" may be empty: a 200 or 201 without a document is not Keygen's answer.
-    if (body === undefined && status !== 204 && status !== 202) throw notKeygen(z, call, response);
+    if (body === undefined && status !== 204 && status !== 202) throw fail(notKeygen(call, answer));
     return { status, data: body as T | undefined };
   }
   const errors = keygenErrors(body);
   if (call.accept?.(status, errors)) return { status, data: undefined, errors };
-  const said = describeKeygenErrors(errors);
-  const code = errors.find((e) => e.code)?.code;
-  const hint =
-    typeof call.hint === 'function'
-      ? call.hint(status, errors)
-      : status === 403
-        ? undefined
-        : call.hint;
-  const more = hint ? ` ${hint}` : '';
-  switch (status) {
-    case 401:
-      throw new z.errors.ExpiredAuthError(
-        `Keygen rejected the API token (${said || 'Unauthorized'}). Reconnect the Keygen account with a valid admin, environment or product token.`,
-      );
-    case 403:
-      throw new z.errors.Error(
-        `The connected token is not allowed to ${call.action}. Keygen said: ${said || 'Access denied'}. Use a token that may do this (an admin token, or a product token for this product's records).${more}`,
-        code ?? 'FORBIDDEN',
-        status,
-      );
-    case 404:
-      throw new z.errors.Error(
-        `Keygen found no ${call.target}. Keygen said: ${said || 'Not found'}. Check the value, and that the token's product or environment can see it.`,
-        code ?? 'NOT_FOUND',
-        status,
-      );
-    default:
-      throw new z.errors.Error(
-        `Keygen could not ${call.action}. Keygen said: ${said || `HTTP ${status}`}.${more}`,
-        code ?? `HTTP_${status}`,
-        status,
-      );
-  }
-}
-
-function throttled(
-  z: ZObject,
-  call: KeygenCall,
-  response: HttpResponse,
-  errors: readonly KeygenErrorObject[],
-): Error {
-  const header = Number(response.getHeader('retry-after'));
-  const delay = Number.isFinite(header) && header > 0 ? Math.ceil(header) : 60;
-  const said = describeKeygenErrors(errors) || 'Too many requests';
-  return new z.errors.ThrottledError(
-    `Keygen's rate limit was reached while trying to ${call.action} (${said}). Zapier will retry in ${delay} seconds.`,
-    delay,
-  );
-}
-
-/** What came back, for a message: an HTML page's title, the content type, or "an empty body". */
-function describeBody(response: HttpResponse): string {
-  const content = response.content ?? '';
-  if (content.trim() === '') return 'an empty body';
-  // Bounded: a proxy's page can be large, and only its title is of use.
-  const title = /<title>([^<]{1,120})<\/title>/i.exec(content.slice(0, 4096))?.[1]?.trim();
-  if (title) return `an HTML page titled "${title}"`;
-  return `a body that is not JSON (Content-Type ${response.getHeader('content-type') ?? 'none'})`;
-}
-
-/** A server fault (5xx): the one answer that may change by itself, so it says to try again. */
-function unavailable(
-  z: ZObject,
-  call: KeygenCall,
-  response: HttpResponse,
-  errors: readonly KeygenErrorObject[],
-): Error {
-  const said = errors.length
-    ? `. Keygen said: ${describeKeygenErrors(errors)}`
-    : ` with ${describeBody(response)}`;
-  return new z.errors.Error(
-    `Keygen (or a proxy in front of it) failed while trying to ${call.action}: HTTP ${response.status}${said}. This is usually temporary: try again in a few minutes; if it persists, check Keygen's status and the Base URL of the connection.`,
-    'KEYGEN_UNAVAILABLE',
-    response.status,
-  );
-}
-
-/** An answer that is not Keygen's JSON:API: retrying will not change it, the Base URL might. */
-function notKeygen(z: ZObject, call: KeygenCall, response: HttpResponse): Error {
-  return new z.errors.Error(
-    `The server at the connection's Base URL answered HTTP ${response.status} with ${describeBody(response)} while trying to ${call.action}, which is not an answer of the Keygen API. Check the Base URL of the connection: leave it empty for Keygen Cloud, or enter the address your self-hosted Keygen API is served at.`,
-    'NOT_KEYGEN_API',
-    response.status,
-  );
+  throw fail(refused(call, status, errors));
 }
 
 /**
@@ -435,19 +382,28 @@ function nextPageUrl(z: ZObject, bundle: Bundle, next: unknown): string | undefi
   } catch {
     url = undefined;
   }
-  if (
-    !url ||
-    url.origin !== root.origin ||
-    url.username ||
-    url.password ||
-    !url.pathname.startsWith(root.pathname + account)
-  ) {
+  if (!url || !underAccount(z, bundle, url)) {
     z.console.warn(
       "Stopped listing: Keygen's link to the next page does not point under this account on the connection's server, so it was not followed.",
     );
     return undefined;
   }
   return url.href;
+}
+
+/**
+ * Whether a URL is on the connection's server (same origin) under its account: the only place the
+ * token is sent, whatever a redirect or a link says.
+ */
+function underAccount(z: ZObject, bundle: Bundle, url: URL): boolean {
+  const root = new URL(`${apiRoot(z, bundle.authData)}/`);
+  const account = `${root.pathname}v1/accounts/${encodeURIComponent(bundle.authData.accountId ?? '')}`;
+  return (
+    url.origin === root.origin &&
+    !url.username &&
+    !url.password &&
+    (url.pathname === account || url.pathname.startsWith(`${account}/`))
+  );
 }
 
 export interface JsonApiList<R> {

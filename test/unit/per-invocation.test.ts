@@ -312,7 +312,7 @@ describe('requests', () => {
     const z = {
       request: async (request: Record<string, unknown>) => {
         options.push(request);
-        return { status: 204, content: '', getHeader: () => undefined };
+        return { status: 204, text: async () => '', getHeader: () => undefined };
       },
     } as unknown as ZObject;
     await keygen(z, { authData, inputData: {} } as unknown as Bundle, {
