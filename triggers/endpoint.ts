@@ -3,7 +3,15 @@
  * have left), unsubscribe deletes it.
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { KEYGEN_API_VERSION, keygen, keygenList, resourceDocument } from '../keygen/client';
+import {
+  KEYGEN_API_VERSION,
+  keygen,
+  keygenError,
+  keygenFailure,
+  keygenList,
+  resourceDocument,
+  type KeygenFailure,
+} from '../keygen/client';
 import { scopeOf } from './scope';
 import type { Subscription } from './subscription';
 import { readVerifyKeys, targetUrlOf } from './verify-keys';
@@ -52,21 +60,12 @@ async function removeLeftover(z: ZObject, bundle: Bundle, url: string) {
 }
 
 /**
- * The message, code and status of a failure after which Keygen may have created the endpoint: it
- * answered, but not with a 4xx (a 5xx, a time-out, an answer that was not Keygen's).
+ * The failure after which Keygen may have created the endpoint: it answered, but not with a 4xx (a
+ * 5xx, a time-out, an answer that was not Keygen's).
  */
-function mayHaveCreated(
-  error: unknown,
-): { message: string; code?: string; status?: number } | undefined {
-  if (!(error instanceof Error) || error.name !== 'AppError') return undefined;
-  try {
-    const fields = JSON.parse(error.message) as { message: string; code?: string; status?: number };
-    const refused =
-      typeof fields.status === 'number' && fields.status >= 400 && fields.status < 500;
-    return refused ? undefined : fields;
-  } catch {
-    return { message: error.message };
-  }
+function mayHaveCreated(error: unknown): KeygenFailure | undefined {
+  const failure = keygenFailure(error);
+  return failure && !(failure.status >= 400 && failure.status < 500) ? failure : undefined;
 }
 
 /** Creates the endpoint and answers its id; on failure, first removes what Keygen may have made. */
@@ -106,7 +105,7 @@ async function createEndpoint(
     // The user must learn what became of an endpoint Keygen may have made, not only the cause.
     const note = await removeLeftover(z, bundle, url);
     if (!note) throw error;
-    throw new z.errors.Error(`${failure.message}${note}`, failure.code, failure.status);
+    throw keygenError(z, bundle, { ...failure, message: `${failure.message}${note}` });
   }
   if (!isEndpointId(id)) {
     const note = await removeLeftover(z, bundle, url);
