@@ -2,7 +2,8 @@
  * Webhook delivery as Keygen's broadcast service and webhook worker do it (reference §9–§11): one
  * webhook event per subscribed endpoint, a body fixed at creation and re-signed with a fresh Date
  * on every attempt, retries with backoff while the receiver answers non-2xx, 410/530 disabling the
- * endpoint, and a refused or reset connection failing at once. Only the delays are short.
+ * endpoint, and a refused or reset connection failing at once. Only the delays are short, and
+ * nothing is sent off this machine (./this-machine.ts), whatever the store holds.
  */
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -11,6 +12,7 @@ import type { AccountKeys, SignatureAlgorithm } from './keys';
 import { serializeWebhookEvent, type Context, type Resource } from './serializers';
 import { deliveryHeaders } from './signer';
 import { hex, type WebhookEndpoint, type WebhookEvent } from './store';
+import { loopbackOnly, offMachineReason } from './this-machine';
 
 export interface DeliveryAttempt {
   eventId: string;
@@ -45,6 +47,8 @@ const FATAL_ERRORS: Record<string, string> = {
   ENOTFOUND: 'DNS_ERROR',
   EAI_AGAIN: 'DNS_ERROR',
 };
+/** What the event records when the worker will not send: Keygen has no such case. */
+const NOT_ON_THIS_MACHINE = 'NOT_ON_THIS_MACHINE';
 
 export interface DeliveryOptions {
   ctx: Context;
@@ -234,6 +238,9 @@ export class Deliveries {
   }
 
   private post(url: string, headers: Record<string, string>, body: string): Promise<Outcome> {
+    const refusal = offMachineReason(url);
+    if (refusal)
+      return Promise.resolve({ kind: 'fatal', error: `${NOT_ON_THIS_MACHINE}: ${refusal}` });
     return new Promise((resolve) => {
       let target: URL;
       try {
@@ -247,6 +254,7 @@ export class Deliveries {
         method: 'POST',
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         timeout: this.options.timeoutMs,
+        lookup: loopbackOnly(),
       });
       this.requests.add(req);
       let settled = false;
@@ -273,6 +281,10 @@ export class Deliveries {
         done({ kind: 'retry' });
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOTLOOPBACK') {
+          done({ kind: 'fatal', error: `${NOT_ON_THIS_MACHINE}: ${error.message}` });
+          return;
+        }
         const fatal = FATAL_ERRORS[error.code ?? ''];
         done(fatal ? { kind: 'fatal', error: fatal } : { kind: 'retry' });
       });
