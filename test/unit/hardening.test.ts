@@ -89,6 +89,106 @@ describe('metadata numbers are sent exactly as typed, or as text', () => {
   });
 });
 
+describe('metadata numbers inside JSON objects and lists are kept exactly too', () => {
+  it.each([
+    ['{"id":12345678901234567890}', '{"id":12345678901234567890}'],
+    ['[9007199254740993]', '[9007199254740993]'],
+    ['{"a":{"b":1e400}}', '{"a":{"b":1e400}}'],
+    ['{"a":[1,2,{"b":-1e400}]}', '{"a":[1,2,{"b":-1e400}]}'],
+    ['{"ok":3,"big":1.00000000000000001}', '{"ok":3,"big":1.00000000000000001}'],
+    [' {"id": "12345678901234567890"} ', { id: '12345678901234567890' }],
+    [
+      '{"n":[1.5,2e3,-0.25],"s":"9007199254740993"}',
+      { n: [1.5, 2000, -0.25], s: '9007199254740993' },
+    ],
+    ['{"plan":{"tier":"pro","seats":3}}', { plan: { tier: 'pro', seats: 3 } }],
+    ['[]', []],
+  ])('%s is sent as %j', async (typed, sent) => {
+    keygenApi()
+      .post(at('/licenses'), (body) => {
+        expect(body.data.attributes.metadata).toEqual({ value: sent });
+        return true;
+      })
+      .reply(201, license, JSON_API);
+    await run('create_license', { policy: 'policy-1', metadata: { value: typed } });
+  });
+
+  it('metadata typed as one JSON object with such a number is refused, saying how to keep it', async () => {
+    const error = await caught(
+      run('create_license', {
+        policy: 'policy-1',
+        metadata: '{"order":{"id":12345678901234567890}}',
+      }),
+    );
+    expect(error.json).toMatchObject({
+      code: 'INPUT_INVALID',
+      message:
+        'Metadata holds the number 12345678901234567890, which JSON would not send exactly: put it in quotes ("12345678901234567890") to keep it as text, or enter the metadata as key-value pairs.',
+    });
+  });
+
+  it('property: JSON is sent as JSON only when every number in it reads back as typed', () => {
+    type Typed = { text: string; numbers: string[] };
+    const digits = fc.string({
+      unit: fc.constantFrom(...'0123456789'),
+      minLength: 1,
+      maxLength: 22,
+    });
+    const number = fc
+      .tuple(
+        fc.boolean(),
+        digits,
+        fc.option(digits),
+        fc.option(fc.integer({ min: -400, max: 400 })),
+      )
+      .map(([negative, whole, fraction, exponent]): Typed => {
+        const int = whole.replace(/^0+(?=\d)/, '');
+        const text = `${negative ? '-' : ''}${int}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : `e${exponent}`}`;
+        return { text, numbers: [text] };
+      });
+    const other = fc
+      .constantFrom('true', 'false', 'null', '"9007199254740993"', '"a \\" 1e400"')
+      .map((text): Typed => ({ text, numbers: [] }));
+    const join = (parts: Typed[], open: string, close: string): Typed => ({
+      text: `${open}${parts.map((p) => p.text).join(', ')}${close}`,
+      numbers: parts.flatMap((p) => p.numbers),
+    });
+    const { list, object } = fc.letrec<{ node: Typed; list: Typed; object: Typed }>((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, number, other, tie('list'), tie('object')),
+      list: fc.array(tie('node'), { maxLength: 4 }).map((items) => join(items, '[', ']')),
+      object: fc
+        .uniqueArray(fc.tuple(fc.stringMatching(/^k[a-z]{0,3}$/), tie('node')), {
+          maxLength: 4,
+          selector: ([key]) => key,
+        })
+        .map((entries) =>
+          join(
+            entries.map(([key, value]) => ({ ...value, text: `"${key}": ${value.text}` })),
+            '{',
+            '}',
+          ),
+        ),
+    }));
+    fc.assert(
+      fc.property(fc.oneof(list, object), ({ text, numbers }) => {
+        const sent = jsonValue(text);
+        const exact = numbers.every((n) => exactly(JSON.stringify(Number(n)), n));
+        if (!exact) {
+          expect(sent).toBe(text);
+          return;
+        }
+        expect(sent).toEqual(JSON.parse(text));
+        // What goes out on the wire, number by number, is the number typed.
+        const out = JSON.stringify(sent).match(/"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g) ?? [];
+        const outNumbers = out.filter((token) => !token.startsWith('"'));
+        expect(outNumbers).toHaveLength(numbers.length);
+        outNumbers.forEach((n, i) => expect(exactly(n, numbers[i])).toBe(true));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 /** Whether two decimal texts denote the same value, by exact rational comparison (BigInt). */
 function exactly(a: string, b: string): boolean {
   const rational = (text: string) => {
