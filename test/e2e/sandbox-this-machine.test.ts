@@ -4,7 +4,7 @@
 // "refused" URL below either names no reachable host or one on this machine (0.0.0.0, [::]), so
 // a broken check would show up here without anything leaving the machine.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import fc from 'fast-check';
 import { Deliveries } from '../../tools/sandbox/delivery';
 import { generateAccountKeys, publicKeys } from '../../tools/sandbox/keys';
@@ -147,12 +147,12 @@ describe('the delivery worker, the second line', () => {
     return { port: (server.address() as AddressInfo).port, hits, server };
   }
 
-  async function worker() {
+  async function worker(lookup?: LookupFunction) {
     const keys = await generateAccountKeys();
     const store = new Store();
     const seeded = seed(store);
     const ctx = { account: { ...seeded.account, publicKeys: publicKeys(keys) }, store };
-    const deliveries = new Deliveries({ ctx, keys, retryDelaysMs: [], timeoutMs: 5_000 });
+    const deliveries = new Deliveries({ ctx, keys, retryDelaysMs: [], timeoutMs: 5_000, lookup });
     const add = (url: string) =>
       store.webhookEndpoints.add({
         url,
@@ -188,6 +188,34 @@ describe('the delivery worker, the second line', () => {
         deliveries.close();
         target.server.close();
         await local.close();
+      }
+    },
+    LIMIT_MS,
+  );
+
+  test(
+    'a name that resolves off loopback gets nothing: the event fails and says why',
+    async () => {
+      const target = await anyInterfaceReceiver();
+      // A resolver that maps localhost elsewhere (here 0.0.0.0, which still reaches this machine).
+      const elsewhere: LookupFunction = (_host, options, callback) =>
+        options.all
+          ? callback(null, [{ address: '0.0.0.0', family: 4 }])
+          : callback(null, '0.0.0.0', 4);
+      const { deliveries, add } = await worker(elsewhere);
+      try {
+        add(`http://localhost:${target.port}/hook`);
+        const [event] = deliveries.broadcast('license.created', { data: null }, []);
+        await deliveries.idle();
+        expect(target.hits).toEqual([]);
+        expect(event).toMatchObject({
+          status: 'FAILED',
+          lastResponseBody:
+            'NOT_ON_THIS_MACHINE: localhost resolved to 0.0.0.0, which is not on this machine',
+        });
+      } finally {
+        deliveries.close();
+        target.server.close();
       }
     },
     LIMIT_MS,

@@ -7,12 +7,13 @@
  */
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { AccountKeys, SignatureAlgorithm } from './keys';
 import { serializeWebhookEvent, type Context, type Resource } from './serializers';
 import { deliveryHeaders } from './signer';
 import { hex, type WebhookEndpoint, type WebhookEvent } from './store';
-import { loopbackOnly, offMachineReason } from './this-machine';
+import { NOT_LOOPBACK, THIS_MACHINE, isThisMachine, loopbackOnly } from './this-machine';
 
 export interface DeliveryAttempt {
   eventId: string;
@@ -55,6 +56,8 @@ export interface DeliveryOptions {
   keys: AccountKeys;
   retryDelaysMs: readonly number[];
   timeoutMs: number;
+  /** The resolver behind the loopback check: the system's, unless a test stands in for it. */
+  lookup?: LookupFunction;
 }
 
 type Outcome =
@@ -238,9 +241,6 @@ export class Deliveries {
   }
 
   private post(url: string, headers: Record<string, string>, body: string): Promise<Outcome> {
-    const refusal = offMachineReason(url);
-    if (refusal)
-      return Promise.resolve({ kind: 'fatal', error: `${NOT_ON_THIS_MACHINE}: ${refusal}` });
     return new Promise((resolve) => {
       let target: URL;
       try {
@@ -249,12 +249,17 @@ export class Deliveries {
         resolve({ kind: 'fatal', error: 'DNS_ERROR' });
         return;
       }
+      if (!isThisMachine(target)) {
+        const why = `the sandbox sends webhooks only to ${THIS_MACHINE}, not to ${target.hostname}`;
+        resolve({ kind: 'fatal', error: `${NOT_ON_THIS_MACHINE}: ${why}` });
+        return;
+      }
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(target, {
         method: 'POST',
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         timeout: this.options.timeoutMs,
-        lookup: loopbackOnly(),
+        lookup: loopbackOnly(this.options.lookup),
       });
       this.requests.add(req);
       let settled = false;
@@ -281,7 +286,7 @@ export class Deliveries {
         done({ kind: 'retry' });
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOTLOOPBACK') {
+        if (error.code === NOT_LOOPBACK) {
           done({ kind: 'fatal', error: `${NOT_ON_THIS_MACHINE}: ${error.message}` });
           return;
         }

@@ -8,13 +8,15 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 export const THIS_MACHINE = 'localhost, 127.0.0.0/8 or [::1]';
+/** The error code of a name that resolves off this machine. */
+export const NOT_LOOPBACK = 'ENOTLOOPBACK';
 
 // BlockList also matches the IPv4-mapped spelling (::ffff:127.0.0.1): the same addresses.
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
-export function isLoopbackAddress(address: string): boolean {
+function isLoopbackAddress(address: string): boolean {
   const family = isIP(address);
   return family !== 0 && LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
@@ -29,18 +31,6 @@ export function isThisMachine(url: URL): boolean {
   const host = url.hostname;
   if (host === 'localhost' || host === 'localhost.') return true;
   return isLoopbackAddress(host.replace(/^\[(.*)\]$/, '$1'));
-}
-
-/** Why the worker will not send to `url`, or `undefined` when it may. */
-export function offMachineReason(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'the endpoint URL is not a URL';
-  }
-  if (isThisMachine(parsed)) return undefined;
-  return `the sandbox sends webhooks only to ${THIS_MACHINE}, not to ${parsed.hostname}`;
 }
 
 /**
@@ -59,7 +49,7 @@ export function loopbackOnly(lookup: LookupFunction = dnsLookup as LookupFunctio
       const refused: NodeJS.ErrnoException = new Error(
         `${hostname} resolved to ${elsewhere}, which is not on this machine`,
       );
-      refused.code = 'ENOTLOOPBACK';
+      refused.code = NOT_LOOPBACK;
       callback(refused, '', undefined);
     });
   };
