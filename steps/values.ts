@@ -130,11 +130,31 @@ function inexactNumber(json: string): string | undefined {
   return numbersIn(json).find((typed) => decimal(typed) !== decimal(JSON.stringify(Number(typed))));
 }
 
+/** How many keys the objects in a parsed JSON value hold; a loop, as nesting may be deep. */
+function keyCount(value: unknown): number {
+  let count = 0;
+  const pending = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null) continue;
+    const children = Array.isArray(item) ? item : Object.values(item);
+    if (!Array.isArray(item)) count += children.length;
+    for (const child of children) pending.push(child);
+  }
+  return count;
+}
+
+/** Whether valid JSON text gives an object the same key twice: JSON.parse keeps only the last. */
+function hasDuplicateKey(json: string, parsed: unknown): boolean {
+  const typed = [...json.matchAll(/"(?:[^"\\]|\\.)*"(\s*:)?/g)].filter((m) => m[1] !== undefined);
+  return typed.length !== keyCount(parsed);
+}
+
 /**
  * One metadata value: valid JSON keeps its JSON type (`3`, `true`, `null`, `{"a":1}`, `"3"` for
- * the text 3); anything else stays text. JSON goes out as JSON only if every number in it, nested
- * or not, is sent exactly as typed: with one a double cannot hold (a 20-digit id, `1e400`, 17
- * significant digits) the whole value stays the text typed.
+ * the text 3); anything else stays text. JSON goes out as JSON only if it arrives exactly as
+ * typed: with a number a double cannot hold (a 20-digit id, `1e400`, 17 significant digits),
+ * nested or not, or a key given twice, the whole value stays the text typed.
  */
 export function jsonValue(value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -146,7 +166,7 @@ export function jsonValue(value: unknown): unknown {
   } catch {
     return value;
   }
-  return inexactNumber(raw) === undefined ? parsed : value;
+  return inexactNumber(raw) === undefined && !hasDuplicateKey(raw, parsed) ? parsed : value;
 }
 
 /** A Zapier `dict` field as Keygen metadata; an empty dict counts as "not given". */
@@ -169,7 +189,7 @@ export function metadata(
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
-/** What is wrong with metadata typed as one text: not a JSON object, or one with a number JSON would change. */
+/** What is wrong with metadata typed as one text: not a JSON object, or one JSON would change. */
 function inputError(text: string, label: string): string {
   const raw = text.trim();
   let parsed: unknown;
@@ -178,10 +198,13 @@ function inputError(text: string, label: string): string {
   } catch {
     parsed = undefined;
   }
-  const inexact = typeof parsed === 'object' && parsed !== null ? inexactNumber(raw) : undefined;
-  return inexact === undefined
-    ? `${label} must be key-value pairs (or a JSON object), not "${text}".`
-    : `${label} holds the number ${inexact}, which JSON would not send exactly: put it in quotes ("${inexact}") to keep it as text, or enter the metadata as key-value pairs.`;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return `${label} must be key-value pairs (or a JSON object), not "${text}".`;
+  }
+  const inexact = inexactNumber(raw);
+  return inexact !== undefined
+    ? `${label} holds the number ${inexact}, which JSON would not send exactly: put it in quotes ("${inexact}") to keep it as text, or enter the metadata as key-value pairs.`
+    : `${label} gives the same key twice, and JSON would keep only the last: remove one, or enter the metadata as key-value pairs.`;
 }
 
 /**

@@ -103,6 +103,12 @@ describe('metadata numbers inside JSON objects and lists are kept exactly too', 
     ],
     ['{"plan":{"tier":"pro","seats":3}}', { plan: { tier: 'pro', seats: 3 } }],
     ['[]', []],
+    ['{"a":1,"a":2}', '{"a":1,"a":2}'],
+    ['[{"b":{"c":1}},{"b":{"c":1,"c":1}}]', '[{"b":{"c":1}},{"b":{"c":1,"c":1}}]'],
+    [
+      '{"a":"x:y","b":"\\":","c":{"__proto__":1}}',
+      { a: 'x:y', b: '":', c: JSON.parse('{"__proto__":1}') },
+    ],
   ])('%s is sent as %j', async (typed, sent) => {
     keygenApi()
       .post(at('/licenses'), (body) => {
@@ -125,6 +131,30 @@ describe('metadata numbers inside JSON objects and lists are kept exactly too', 
       message:
         'Metadata holds the number 12345678901234567890, which JSON would not send exactly: put it in quotes ("12345678901234567890") to keep it as text, or enter the metadata as key-value pairs.',
     });
+  });
+
+  it.each([
+    [
+      '{"a":1,"a":2}',
+      'Metadata gives the same key twice, and JSON would keep only the last: remove one, or enter the metadata as key-value pairs.',
+    ],
+    ['[1,2]', 'Metadata must be key-value pairs (or a JSON object), not "[1,2]".'],
+    [
+      '[12345678901234567890]',
+      'Metadata must be key-value pairs (or a JSON object), not "[12345678901234567890]".',
+    ],
+  ])('metadata typed as %s is refused: %s', async (typed, message) => {
+    const error = await caught(run('create_license', { policy: 'policy-1', metadata: typed }));
+    expect(error.json).toMatchObject({ code: 'INPUT_INVALID', message });
+  });
+
+  it('deeply nested JSON is checked without running out of stack', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(Array.isArray(jsonValue(deep))).toBe(true);
+    const nested = (inner: string) => `${'{"a":'.repeat(5000)}${inner}${'}'.repeat(5000)}`;
+    expect(jsonValue(nested('{"b":1,"b":2}'))).toBe(nested('{"b":1,"b":2}'));
+    expect(jsonValue(nested('1e400'))).toBe(nested('1e400'));
+    expect(typeof jsonValue(nested('{"b":1}'))).toBe('object');
   });
 
   it('property: JSON is sent as JSON only when every number in it reads back as typed', () => {
