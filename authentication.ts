@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Authentication, Bundle, ZObject } from 'zapier-platform-core';
 import { DEFAULT_BASE_URL, apiRoot, isDefaultApiRoot, keygen } from './keygen/client';
 import type { JsonApiResource } from './keygen/normalize';
@@ -30,6 +31,33 @@ function bearerName(me: WhoAmI): string {
   }
 }
 
+/**
+ * Whether the API root's host cannot be a Keygen Cloud custom domain, which is a public DNS name
+ * (a CNAME): an IP address, a name without a dot (a container's, say) or one under a suffix that
+ * only resolves locally.
+ */
+function isLocalHost(root: string): boolean {
+  const host = new URL(root).hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  if (isIP(host) !== 0 || !host.includes('.')) return true;
+  return /\.(localhost|local|internal|lan|home\.arpa|test)$/i.test(host);
+}
+
+/**
+ * What a 404 from the auth test means. On Keygen Cloud, a wrong Account ID. On a server that
+ * cannot be Cloud, the Account ID first; on any other host the likelier mistake is a Cloud
+ * custom domain typed as the Base URL, so that comes first. The Cloud case is always explained.
+ */
+function accountNotFound(root: string, account: string): string {
+  const cloud = `A Keygen Cloud custom domain (the CNAME your apps use) is not an API host for integrations: clear the Base URL to use ${DEFAULT_BASE_URL}.`;
+  if (isDefaultApiRoot(root)) {
+    return `Keygen has no account "${account}". Check the Account ID: it is shown in the Keygen dashboard under Settings (the UUID, or the account's slug).`;
+  }
+  if (isLocalHost(root)) {
+    return `The Keygen server at ${root} has no account "${account}". Check the Account ID (the UUID or slug of the account created when the server was set up) and that the Base URL is where the server's API is served. For a Keygen Cloud account: ${cloud}`;
+  }
+  return `${root} answered 404 for account "${account}". ${cloud} For a self-hosted server, enter the URL its API is served at and check the Account ID.`;
+}
+
 const test = async (z: ZObject, bundle: Bundle) => {
   const root = apiRoot(z, bundle.authData);
   const account = bundle.authData.accountId;
@@ -40,13 +68,7 @@ const test = async (z: ZObject, bundle: Bundle) => {
     allowNotFound: true,
   });
   if (response.status === 404 || !response.data?.data) {
-    throw new z.errors.Error(
-      isDefaultApiRoot(root)
-        ? `Keygen has no account "${account}". Check the Account ID: it is shown in the Keygen dashboard under Settings (the UUID, or the account's slug).`
-        : `${root} answered 404 for account "${account}". A Keygen Cloud custom domain (the CNAME your apps use) is not an API host for integrations: clear the Base URL to use ${DEFAULT_BASE_URL}. For a self-hosted server, enter the URL its API is served at and check the Account ID.`,
-      'ACCOUNT_NOT_FOUND',
-      404,
-    );
+    throw new z.errors.Error(accountNotFound(root, account), 'ACCOUNT_NOT_FOUND', 404);
   }
   const me = response.data;
   return {

@@ -1,10 +1,9 @@
 /**
  * Check-out of license and machine files: certificates Keygen signs so an app verifies a license
  * offline. One row per record kind; the step returns the file resource flat, the record's own
- * fields and the certificate as a file an email step can attach.
+ * fields as they are after the check-out and the certificate as a file an email step can attach.
  */
 import type { Bundle, Create, ZObject } from 'zapier-platform-core';
-import { certifiedResource } from '../keygen/certificate';
 import { keygen, type KeygenErrorObject } from '../keygen/client';
 import {
   flattenResource,
@@ -31,6 +30,8 @@ interface Checkout {
   includes: readonly (readonly [value: string, label: string])[];
   /** The attribute that names the file when it is safe as a file name; the id otherwise. */
   nameAttribute: string;
+  /** The name of a file whose attribute and id are both unsafe. */
+  fallbackName: string;
   /** What the file is encrypted with, for the Encrypt input's help. */
   secret: string;
 }
@@ -55,6 +56,7 @@ const ROWS: readonly Checkout[] = [
       ['environment', 'Environment'],
     ],
     nameAttribute: 'key',
+    fallbackName: 'license',
     secret: 'the license key',
   },
   {
@@ -76,6 +78,7 @@ const ROWS: readonly Checkout[] = [
       ['owner', 'Owner'],
     ],
     nameAttribute: 'fingerprint',
+    fallbackName: 'machine',
     secret: "the license key followed by the machine's fingerprint",
   },
 ];
@@ -134,11 +137,24 @@ function inputHints(row: Checkout): Record<string, string> {
 
 const CONTENT_TYPE = 'application/octet-stream';
 const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** The name of a file whose every source is unsafe, even in the hydrator. */
+const FALLBACK_NAME = 'certificate';
 
-function fileName(record: JsonApiResource, attribute: string): string {
-  const alias = record.attributes?.[attribute];
-  return `${typeof alias === 'string' && SAFE_FILE_NAME.test(alias) ? alias : record.id}.lic`;
+/**
+ * The file's name: the first of `names` that is safe as one (letters, digits, `.`, `_`, `-`, at
+ * most 100, starting with a letter or digit: no path, quote, control character or leading dot),
+ * else `fallback`. Every candidate comes from the server or from stored data, ids included, so
+ * none is trusted.
+ */
+function fileName(names: readonly unknown[], fallback: string): string {
+  const safe = names.find(
+    (name): name is string => typeof name === 'string' && SAFE_FILE_NAME.test(name),
+  );
+  return `${safe ?? fallback}.lic`;
 }
+
+const recordFileName = (row: Checkout, record: JsonApiResource) =>
+  fileName([record.attributes?.[row.nameAttribute], record.id], row.fallbackName);
 
 async function stash(z: ZObject, certificate: string, name: string): Promise<string> {
   const bytes = Buffer.from(certificate, 'utf8');
@@ -158,7 +174,7 @@ export const hydrators = {
         'FILE_MISSING',
       );
     }
-    return stash(z, certificate, name);
+    return stash(z, certificate, fileName([name.replace(/\.lic$/, '')], FALLBACK_NAME));
   },
 };
 
@@ -183,6 +199,18 @@ function inputHint(row: Checkout, errors: readonly KeygenErrorObject[]): string 
   return code && hints[code];
 }
 
+/**
+ * The record with this check-out in `lastCheckOut`. Keygen stamps it in a background job just
+ * after it issues the file, so a read that comes first still shows an older check-out or none;
+ * the file's `issued` is then the time of this one.
+ */
+function checkedOut(record: JsonApiResource, issued: unknown): JsonApiResource {
+  const last = record.attributes?.lastCheckOut;
+  if (typeof issued !== 'string' || Number.isNaN(Date.parse(issued))) return record;
+  if (typeof last === 'string' && Date.parse(last) >= Date.parse(issued)) return record;
+  return { ...record, attributes: { ...record.attributes, lastCheckOut: issued } };
+}
+
 function perform(row: Checkout) {
   const subject = SUBJECTS[row.subject];
   return async (z: ZObject, bundle: Bundle) => {
@@ -205,23 +233,18 @@ function perform(row: Checkout) {
         'UNEXPECTED_RESPONSE',
       );
     }
-    // The file names its record by id; an unencrypted certificate holds the whole record, so
-    // only an encrypted one costs a read.
+    // Read after the check-out, not taken from the certificate: the certificate holds the
+    // record as it was before, and Keygen's answer does not include the record.
     const related = file.relationships?.[row.subject]?.data;
     const recordId = related && !Array.isArray(related) ? related.id : id;
-    const certified = certifiedResource(certificate);
-    const record =
-      certified?.type === subject.type && certified.id === recordId
-        ? certified
-        : await readRecord(z, bundle, subject, recordId);
+    const record = checkedOut(
+      await readRecord(z, bundle, subject, recordId),
+      file.attributes?.issued,
+    );
     return {
       ...recordResult(file),
       ...flattenResource(record),
-      [nounOf(row.file)]: await certificateFile(
-        z,
-        certificate,
-        fileName(record, row.nameAttribute),
-      ),
+      [nounOf(row.file)]: await certificateFile(z, certificate, recordFileName(row, record)),
     };
   };
 }
@@ -237,7 +260,7 @@ function output(row: Checkout): Extra {
     get sample() {
       return {
         ...sampleRecord(type),
-        [key]: `https://zapier-dev-files.s3.amazonaws.com/cli-platform/${fileName(sampleResource(type), row.nameAttribute)}`,
+        [key]: `https://zapier-dev-files.s3.amazonaws.com/cli-platform/${recordFileName(row, sampleResource(type))}`,
       };
     },
   };

@@ -112,7 +112,7 @@ export const integerAttribute = attribute(integer, 'integer');
 export const booleanAttribute = attribute(boolean, 'boolean');
 
 const METADATA_RULE =
-  'Values are read as JSON where they are valid JSON: 3 is a number, true/false a boolean, null is null, {…} or […] an object or list; "3" in quotes, or anything else, stays text. A number that cannot be stored exactly (more than 15–17 significant digits, such as a long numeric ID, or beyond 1e308) stays text so it is never rounded.';
+  'Values are read as JSON where they are valid JSON: 3 is a number, true/false a boolean, null is null, {…} or […] an object or list; "3" in quotes, or anything else, stays text. A number that cannot be stored exactly (more than 15–17 significant digits, such as a long numeric ID, or beyond 1e308) stays text so it is never rounded; so does an object or list holding one (or giving a key twice), as typed.';
 
 export const metadataAttribute = (noun: string, how: string): AttributeInput => ({
   field: {

@@ -119,10 +119,42 @@ function decimal(text: string): string | undefined {
   return `${sign}${significant}e${power}`;
 }
 
+/** The numbers of valid JSON text, as typed: strings are matched whole, so their digits are skipped. */
+function numbersIn(json: string): string[] {
+  const tokens = json.match(/"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g) ?? [];
+  return tokens.filter((token) => !token.startsWith('"'));
+}
+
+/** The first number in valid JSON text that a double cannot hold exactly, as typed. */
+function inexactNumber(json: string): string | undefined {
+  return numbersIn(json).find((typed) => decimal(typed) !== decimal(JSON.stringify(Number(typed))));
+}
+
+/** How many keys the objects in a parsed JSON value hold; a loop, as nesting may be deep. */
+function keyCount(value: unknown): number {
+  let count = 0;
+  const pending = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null) continue;
+    const children = Array.isArray(item) ? item : Object.values(item);
+    if (!Array.isArray(item)) count += children.length;
+    for (const child of children) pending.push(child);
+  }
+  return count;
+}
+
+/** Whether valid JSON text gives an object the same key twice: JSON.parse keeps only the last. */
+function hasDuplicateKey(json: string, parsed: unknown): boolean {
+  const typed = [...json.matchAll(/"(?:[^"\\]|\\.)*"(\s*:)?/g)].filter((m) => m[1] !== undefined);
+  return typed.length !== keyCount(parsed);
+}
+
 /**
  * One metadata value: valid JSON keeps its JSON type (`3`, `true`, `null`, `{"a":1}`, `"3"` for
- * the text 3); anything else stays text. A number stays a number only if it is sent exactly as
- * typed: one a double cannot hold (a 20-digit id, `1e400`, 17 significant digits) stays text.
+ * the text 3); anything else stays text. JSON goes out as JSON only if it arrives exactly as
+ * typed: with a number a double cannot hold (a 20-digit id, `1e400`, 17 significant digits),
+ * nested or not, or a key given twice, the whole value stays the text typed.
  */
 export function jsonValue(value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -134,8 +166,7 @@ export function jsonValue(value: unknown): unknown {
   } catch {
     return value;
   }
-  if (typeof parsed === 'number' && decimal(raw) !== decimal(JSON.stringify(parsed))) return value;
-  return parsed;
+  return inexactNumber(raw) === undefined && !hasDuplicateKey(raw, parsed) ? parsed : value;
 }
 
 /** A Zapier `dict` field as Keygen metadata; an empty dict counts as "not given". */
@@ -148,10 +179,7 @@ export function metadata(
   if (typeof source === 'string' && source.trim() !== '') {
     source = jsonValue(source);
     if (typeof source !== 'object' || source === null || Array.isArray(source)) {
-      throw new z.errors.Error(
-        `${label} must be key-value pairs (or a JSON object), not "${String(value)}".`,
-        'INPUT_INVALID',
-      );
+      throw new z.errors.Error(inputError(value as string, label), 'INPUT_INVALID');
     }
   }
   if (typeof source !== 'object' || source === null || Array.isArray(source)) return undefined;
@@ -159,6 +187,24 @@ export function metadata(
     .map(([key, item]) => [key.trim(), jsonValue(item)] as const)
     .filter(([key]) => key !== '');
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** What is wrong with metadata typed as one text: not a JSON object, or one JSON would change. */
+function inputError(text: string, label: string): string {
+  const raw = text.trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return `${label} must be key-value pairs (or a JSON object), not "${text}".`;
+  }
+  const inexact = inexactNumber(raw);
+  return inexact !== undefined
+    ? `${label} holds the number ${inexact}, which JSON would not send exactly: put it in quotes ("${inexact}") to keep it as text, or enter the metadata as key-value pairs.`
+    : `${label} gives the same key twice, and JSON would keep only the last: remove one, or enter the metadata as key-value pairs.`;
 }
 
 /**

@@ -726,6 +726,8 @@ describe('checkout_license_file (contract)', () => {
         license_status: licenseAttrs.status,
         license_product_id: PRODUCT_ID,
         license_policy_id: POLICY_ID,
+        // The license after the check-out: this check-out, though the read had none yet.
+        license_last_check_out: ISSUED,
       });
       for (const [k, v] of Object.entries(out))
         expect({ [k]: isPlainObject(v) || v === 'null' }).toEqual({ [k]: false });

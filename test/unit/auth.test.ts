@@ -309,6 +309,37 @@ describe('authentication test: failures', () => {
     },
   );
 
+  it.each([
+    'http://localhost:3000',
+    'http://127.0.0.1:3000',
+    'http://[::1]:3000',
+    'https://10.0.0.5',
+    'http://keygen:3000',
+    'https://keygen.internal',
+    'https://licensing.local/api',
+    'http://app.localhost',
+  ])(
+    'a 404 from %s (a server no Cloud custom domain can be) names the Account ID first',
+    async (baseUrl) => {
+      nock(new URL(baseUrl).origin)
+        .get(`${new URL(baseUrl).pathname.replace(/\/$/, '')}/v1/accounts/nope/me`)
+        .reply(404, { errors: [{ title: 'Not found', code: 'NOT_FOUND' }] }, JSON_API);
+      const error = appError(await failure(runTest({ ...authData, baseUrl, accountId: 'nope' })));
+      expect(error.code).toBe('ACCOUNT_NOT_FOUND');
+      expect(error.message).toMatch(
+        new RegExp(
+          `^The Keygen server at ${baseUrl.replace(/[.[\]]/g, '\\$&')} has no account "nope"\\. Check the Account ID`,
+        ),
+      );
+      // The Cloud case is still explained (design.md), after the Account ID.
+      expect(error.message.indexOf('custom domain')).toBeGreaterThan(
+        error.message.indexOf('Check the Account ID'),
+      );
+      expect(error.message).toContain('clear the Base URL to use https://api.keygen.sh');
+      expect(error.message).not.toContain(TOKEN);
+    },
+  );
+
   it('a 403 (e.g. a license token) names what was tried', async () => {
     keygenApi()
       .get(at('/me'))

@@ -2,7 +2,6 @@ import path from 'node:path';
 import fc from 'fast-check';
 import nock from 'nock';
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
-import { certifiedResource } from '../../keygen/certificate';
 import { flattenResource, type JsonApiResource } from '../../keygen/normalize';
 import { App, appTester, at, authData, keygenApi, TOKEN } from '../helpers/app';
 import { caught } from '../helpers/errors';
@@ -103,6 +102,12 @@ function fileAnswer(
 
 const JSON_API = { 'Content-Type': 'application/vnd.api+json; charset=utf-8' };
 const checkOut = (path: string) => at(`${path}/actions/check-out`);
+/** The record as Keygen answers the read after a check-out: this check-out already stamped. */
+const afterCheckOut = (record: JsonApiResource): { data: JsonApiResource } => ({
+  data: { ...record, attributes: { ...record.attributes, lastCheckOut: ISSUED } },
+});
+const LICENSE_PATH = `/licenses/${LICENSE_ID}`;
+const MACHINE_PATH = `/machines/${MACHINE_ID}`;
 /** nock body matcher for a request without a body. */
 const NO_BODY = (body: unknown) => body === '';
 
@@ -150,7 +155,9 @@ describe('checkout_license_file', () => {
     const answer = fileAnswer('license-files', cert);
     const scope = keygenApi()
       .post(checkOut(`/licenses/${LICENSE_ID}`), NO_BODY)
-      .reply(200, answer, JSON_API);
+      .reply(200, answer, JSON_API)
+      .get(at(LICENSE_PATH))
+      .reply(200, afterCheckOut(license()), JSON_API);
     const result = await run('checkout_license_file', { license: LICENSE_ID });
     expect(scope.isDone()).toBe(true);
     const { license_file, ...fields } = result;
@@ -165,9 +172,10 @@ describe('checkout_license_file', () => {
       license_file_issued: ISSUED,
       license_file_environment_id: null,
       license_file_license_id: LICENSE_ID,
-      ...flattenResource(license()),
+      ...flattenResource(afterCheckOut(license()).data),
       license_days_until_expiry: expect.any(Number),
     });
+    expect(fields.license_last_check_out).toBe(ISSUED);
     expect(fields).toMatchObject({
       license_key: KEY,
       license_name: 'Pro License (ACME Inc.)',
@@ -184,7 +192,9 @@ describe('checkout_license_file', () => {
   it('accepts the license key in place of the id (Keygen resolves it in the path)', async () => {
     const scope = keygenApi()
       .post(checkOut(`/licenses/${KEY}`), NO_BODY)
-      .reply(200, fileAnswer('license-files', certificate('LICENSE', license())), JSON_API);
+      .reply(200, fileAnswer('license-files', certificate('LICENSE', license())), JSON_API)
+      .get(at(LICENSE_PATH))
+      .reply(200, afterCheckOut(license()), JSON_API);
     const result = await run('checkout_license_file', { license: ` ${KEY} ` });
     expect(scope.isDone()).toBe(true);
     expect(result.license_id).toBe(LICENSE_ID);
@@ -208,8 +218,9 @@ describe('checkout_license_file', () => {
       .matchHeader('content-type', 'application/vnd.api+json')
       .post(checkOut(`/licenses/${LICENSE_ID}`), { meta })
       .reply(200, fileAnswer('license-files', certificate('LICENSE', license())), JSON_API);
+    const read = keygenApi().get(at(LICENSE_PATH)).reply(200, afterCheckOut(license()), JSON_API);
     const result = await run('checkout_license_file', { license: LICENSE_ID, ...inputData });
-    expect(scope.isDone()).toBe(true);
+    expect(scope.isDone() && read.isDone()).toBe(true);
     expect(result.license_key).toBe(KEY);
   });
 
@@ -217,18 +228,20 @@ describe('checkout_license_file', () => {
     const cert = certificate('LICENSE', license(), { ttl: null });
     keygenApi()
       .post(checkOut(`/licenses/${LICENSE_ID}`), { meta: { ttl: null } })
-      .reply(200, fileAnswer('license-files', cert, { ttl: null, expiry: null }), JSON_API);
+      .reply(200, fileAnswer('license-files', cert, { ttl: null, expiry: null }), JSON_API)
+      .get(at(LICENSE_PATH))
+      .reply(200, afterCheckOut(license()), JSON_API);
     const result = await run('checkout_license_file', { license: LICENSE_ID, ttl: 0 });
     expect(result).toMatchObject({ license_file_ttl: null, license_file_expiry: null });
   });
 
-  it('reads the license when the certificate is encrypted (its record is sealed with the key)', async () => {
+  it('reads the license after an encrypted check-out too', async () => {
     const cert = certificate('LICENSE', license(), { encrypted: true });
     const scope = keygenApi()
       .post(checkOut(`/licenses/${KEY}`), { meta: { encrypt: true } })
       .reply(200, fileAnswer('license-files', cert, { algorithm: 'aes-256-gcm+ed25519' }), JSON_API)
-      .get(at(`/licenses/${LICENSE_ID}`))
-      .reply(200, { data: license({ name: 'Read back' }) }, JSON_API);
+      .get(at(LICENSE_PATH))
+      .reply(200, afterCheckOut(license({ name: 'Read back' })), JSON_API);
     const result = await run('checkout_license_file', { license: KEY, encrypt: true });
     expect(scope.isDone()).toBe(true);
     expect(result).toMatchObject({
@@ -251,7 +264,9 @@ describe('checkout_license_file', () => {
         200,
         fileAnswer('license-files', certificate('LICENSE', license({ key: signedKey }))),
         JSON_API,
-      );
+      )
+      .get(at(LICENSE_PATH))
+      .reply(200, afterCheckOut(license({ key: signedKey })), JSON_API);
     const result = await run('checkout_license_file', { license: LICENSE_ID });
     expect(result.license_key).toBe(signedKey);
     expect(dehydrated(result.license_file).bundle.name).toBe(`${LICENSE_ID}.lic`);
@@ -266,7 +281,9 @@ describe('checkout_license_file', () => {
       const cert = certificate('LICENSE', license(attributes));
       keygenApi()
         .post(checkOut(`/licenses/${LICENSE_ID}`))
-        .reply(200, fileAnswer('license-files', cert), JSON_API);
+        .reply(200, fileAnswer('license-files', cert), JSON_API)
+        .get(at(LICENSE_PATH))
+        .reply(200, afterCheckOut(license(attributes)), JSON_API);
       const result = await run('checkout_license_file', { license: LICENSE_ID });
       expect(result).toMatchObject({
         license_status: attributes.status,
@@ -275,6 +292,111 @@ describe('checkout_license_file', () => {
       expect(dehydrated(result.license_file).bundle.certificate).toBe(cert);
     },
   );
+});
+
+describe('the record fields describe it after the check-out', () => {
+  const LATER = '2026-11-29T10:00:00.250Z';
+
+  it.each([
+    ['has not stamped it yet (none before)', null],
+    ['has not stamped it yet (an older check-out)', '2026-10-01T08:00:00.000Z'],
+  ])(
+    'license_last_check_out is the check-out just made when the read after it %s',
+    async (_name, before) => {
+      // The certificate holds the license as it was before: never the source of its fields.
+      const cert = certificate('LICENSE', license({ lastCheckOut: before, status: 'INACTIVE' }));
+      const scope = keygenApi()
+        .post(checkOut(LICENSE_PATH))
+        .reply(200, fileAnswer('license-files', cert), JSON_API)
+        .get(at(LICENSE_PATH))
+        .reply(200, { data: license({ lastCheckOut: before, status: 'ACTIVE' }) }, JSON_API);
+      const result = await run('checkout_license_file', { license: LICENSE_ID });
+      expect(scope.isDone()).toBe(true);
+      expect(result).toMatchObject({
+        license_last_check_out: ISSUED,
+        license_file_issued: ISSUED,
+        license_status: 'ACTIVE',
+      });
+    },
+  );
+
+  it("keeps Keygen's own stamp when the read already has it", async () => {
+    keygenApi()
+      .post(checkOut(LICENSE_PATH))
+      .reply(200, fileAnswer('license-files', certificate('LICENSE', license())), JSON_API)
+      .get(at(LICENSE_PATH))
+      .reply(200, { data: license({ lastCheckOut: LATER, updated: LATER }) }, JSON_API);
+    const result = await run('checkout_license_file', { license: LICENSE_ID });
+    expect(result).toMatchObject({ license_last_check_out: LATER, license_updated: LATER });
+  });
+
+  it('machine_last_check_out is the check-out just made too', async () => {
+    keygenApi()
+      .post(checkOut(MACHINE_PATH))
+      .reply(200, fileAnswer('machine-files', certificate('MACHINE', machine())), JSON_API)
+      .get(at(MACHINE_PATH))
+      .reply(200, { data: machine({ lastCheckOut: null }) }, JSON_API);
+    const result = await run('checkout_machine_file', { machine: MACHINE_ID });
+    expect(result.machine_last_check_out).toBe(ISSUED);
+  });
+});
+
+describe('file names: the same safe-name rule for the key, the fingerprint and the id', () => {
+  const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.lic$/;
+  const nameFor = async (subject: 'license' | 'machine', read: JsonApiResource) => {
+    const [path, type, kind] =
+      subject === 'license'
+        ? ([LICENSE_PATH, 'license-files', 'LICENSE'] as const)
+        : ([MACHINE_PATH, 'machine-files', 'MACHINE'] as const);
+    keygenApi()
+      .post(checkOut(path))
+      .reply(200, fileAnswer(type, certificate(kind, read)), JSON_API)
+      .get(at(path))
+      .reply(200, { data: read }, JSON_API);
+    const result = await run(`checkout_${subject}_file`, {
+      [subject]: path.split('/')[2],
+    });
+    return dehydrated(result[`${subject}_file`]).bundle.name as string;
+  };
+  const UNSAFE_KEY = 'key/eyJhY2NvdW50Ijp7fX0=.c2ln';
+
+  it.each([
+    ['a path', '../../x'],
+    ['CR/LF', 'abc\r\nContent-Type: text/html'],
+    ['quotes', 'a"b\'c'],
+    ['2,000 characters', 'a'.repeat(2000)],
+    ['a leading dot', '.hidden'],
+    ['nothing', ''],
+  ])('an id with %s is not used as the name: license.lic', async (_name, id) => {
+    const name = await nameFor('license', { ...license({ key: UNSAFE_KEY }), id });
+    expect(name).toBe('license.lic');
+  });
+
+  it('a machine with an unsafe fingerprint and id is machine.lic', async () => {
+    const name = await nameFor('machine', {
+      ...machine({ fingerprint: 'a:b:c' }),
+      id: '..\\..\\x',
+    });
+    expect(name).toBe('machine.lic');
+  });
+
+  it('property: the name is the key if safe, else the id if safe, else license.lic; always safe', async () => {
+    const candidate = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.constantFrom('../x', 'a/b', 'a\\b', 'x\n', '"q"', 'a'.repeat(101), 'CON'),
+    );
+    await fc.assert(
+      fc.asyncProperty(candidate, candidate, async (key, id) => {
+        nock.cleanAll();
+        const name = await nameFor('license', { ...license({ key }), id });
+        const safe = (text: string) => SAFE.test(`${text}.lic`);
+        expect(name).toMatch(SAFE);
+        expect(name).toBe(`${safe(key) ? key : safe(id) ? id : 'license'}.lic`);
+      }),
+      { numRuns: 50 },
+    );
+  }, 60_000);
 });
 
 describe('checkout_license_file: what Keygen refuses reads as what to change', () => {
@@ -411,7 +533,9 @@ describe('checkout_machine_file', () => {
       .post(checkOut(`/machines/${FINGERPRINT}`), {
         meta: { ttl: 7200, include: ['license', 'license.entitlements'], encrypt: false },
       })
-      .reply(200, answer, JSON_API);
+      .reply(200, answer, JSON_API)
+      .get(at(MACHINE_PATH))
+      .reply(200, afterCheckOut(machine()), JSON_API);
     const result = await run('checkout_machine_file', {
       machine: FINGERPRINT,
       ttl: '7200',
@@ -432,8 +556,9 @@ describe('checkout_machine_file', () => {
       machine_file_environment_id: null,
       machine_file_license_id: LICENSE_ID,
       machine_file_machine_id: MACHINE_ID,
-      ...flattenResource(machine()),
+      ...flattenResource(afterCheckOut(machine()).data),
     });
+    expect(fields.machine_last_check_out).toBe(ISSUED);
     expect(dehydrated(machine_file).bundle).toEqual({
       certificate: cert,
       name: `${FINGERPRINT}.lic`,
@@ -446,8 +571,8 @@ describe('checkout_machine_file', () => {
     const scope = keygenApi()
       .post(checkOut(`/machines/${MACHINE_ID}`), { meta: { encrypt: true } })
       .reply(200, fileAnswer('machine-files', cert), JSON_API)
-      .get(at(`/machines/${MACHINE_ID}`))
-      .reply(200, { data: machine({ fingerprint: mac }) }, JSON_API);
+      .get(at(MACHINE_PATH))
+      .reply(200, afterCheckOut(machine({ fingerprint: mac })), JSON_API);
     const result = await run('checkout_machine_file', { machine: MACHINE_ID, encrypt: true });
     expect(scope.isDone()).toBe(true);
     expect(result.machine_fingerprint).toBe(mac);
@@ -541,6 +666,16 @@ describe('the license file', () => {
     expect(headers).toContain('Content-Type: application/octet-stream');
   }, 30_000);
 
+  it('the hydrator applies the same rule to the name it is given', async () => {
+    const cert = certificate('LICENSE', license());
+    const uploads = mockStash('stash/ghi/certificate.lic');
+    await appTester(hydrators.certificateFile, {
+      authData,
+      inputData: { certificate: cert, name: '../../etc/x"\r\n.lic' },
+    });
+    expect(filePart(uploads[0]).headers).toContain('filename="certificate.lic"');
+  }, 30_000);
+
   it('the hydrator refuses a payload without its certificate', async () => {
     const error = await caught(
       appTester(hydrators.certificateFile, { authData, inputData: { name: 'x.lic' } }),
@@ -558,7 +693,9 @@ describe('the license file', () => {
     expect(cert.length).toBeGreaterThan(12_000);
     keygenApi()
       .post(checkOut(`/licenses/${LICENSE_ID}`), { meta: { include: ['entitlements'] } })
-      .reply(200, fileAnswer('license-files', cert, { includes: ['entitlements'] }), JSON_API);
+      .reply(200, fileAnswer('license-files', cert, { includes: ['entitlements'] }), JSON_API)
+      .get(at(LICENSE_PATH))
+      .reply(200, afterCheckOut(license()), JSON_API);
     const uploads = mockStash('stash/def/big.lic');
     const result = await run('checkout_license_file', {
       license: LICENSE_ID,
@@ -582,7 +719,9 @@ describe('the built app (root index.js, after npm run build)', () => {
     const cert = certificate('LICENSE', license());
     keygenApi()
       .post(checkOut(`/licenses/${LICENSE_ID}`))
-      .reply(200, fileAnswer('license-files', cert), JSON_API);
+      .reply(200, fileAnswer('license-files', cert), JSON_API)
+      .get(at(LICENSE_PATH))
+      .reply(200, afterCheckOut(license()), JSON_API);
     const perform = (built.creates as unknown as typeof creates).checkout_license_file.operation
       .perform;
     const result = await createAppTester(built)(perform, {
@@ -594,35 +733,5 @@ describe('the built app (root index.js, after npm run build)', () => {
       method: 'hydrators.certificateFile',
       bundle: { certificate: cert, name: `${KEY}.lic` },
     });
-  });
-});
-
-describe('certifiedResource', () => {
-  const attributes = fc.dictionary(
-    fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__'),
-    fc.oneof(fc.string({ unit: 'grapheme' }), fc.integer(), fc.boolean(), fc.constant(null)),
-    { maxKeys: 8 },
-  );
-
-  it('reads back the record of any unencrypted certificate', () => {
-    fc.assert(
-      fc.property(attributes, fc.constantFrom('LICENSE', 'MACHINE'), (attrs, kind) => {
-        const record = { id: LICENSE_ID, type: 'licenses', attributes: attrs };
-        expect(certifiedResource(certificate(kind as 'LICENSE', record))).toEqual(record);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('yields nothing for an encrypted certificate or for text that is no certificate', () => {
-    expect(certifiedResource(certificate('LICENSE', license(), { encrypted: true }))).toBe(
-      undefined,
-    );
-    fc.assert(
-      fc.property(fc.string(), (text) => {
-        expect(certifiedResource(text)).toBe(undefined);
-      }),
-      { numRuns: 200 },
-    );
   });
 });

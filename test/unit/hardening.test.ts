@@ -89,6 +89,136 @@ describe('metadata numbers are sent exactly as typed, or as text', () => {
   });
 });
 
+describe('metadata numbers inside JSON objects and lists are kept exactly too', () => {
+  it.each([
+    ['{"id":12345678901234567890}', '{"id":12345678901234567890}'],
+    ['[9007199254740993]', '[9007199254740993]'],
+    ['{"a":{"b":1e400}}', '{"a":{"b":1e400}}'],
+    ['{"a":[1,2,{"b":-1e400}]}', '{"a":[1,2,{"b":-1e400}]}'],
+    ['{"ok":3,"big":1.00000000000000001}', '{"ok":3,"big":1.00000000000000001}'],
+    [' {"id": "12345678901234567890"} ', { id: '12345678901234567890' }],
+    [
+      '{"n":[1.5,2e3,-0.25],"s":"9007199254740993"}',
+      { n: [1.5, 2000, -0.25], s: '9007199254740993' },
+    ],
+    ['{"plan":{"tier":"pro","seats":3}}', { plan: { tier: 'pro', seats: 3 } }],
+    ['[]', []],
+    ['{"a":1,"a":2}', '{"a":1,"a":2}'],
+    ['[{"b":{"c":1}},{"b":{"c":1,"c":1}}]', '[{"b":{"c":1}},{"b":{"c":1,"c":1}}]'],
+    [
+      '{"a":"x:y","b":"\\":","c":{"__proto__":1}}',
+      { a: 'x:y', b: '":', c: JSON.parse('{"__proto__":1}') },
+    ],
+  ])('%s is sent as %j', async (typed, sent) => {
+    keygenApi()
+      .post(at('/licenses'), (body) => {
+        expect(body.data.attributes.metadata).toEqual({ value: sent });
+        return true;
+      })
+      .reply(201, license, JSON_API);
+    await run('create_license', { policy: 'policy-1', metadata: { value: typed } });
+  });
+
+  it('metadata typed as one JSON object with such a number is refused, saying how to keep it', async () => {
+    const error = await caught(
+      run('create_license', {
+        policy: 'policy-1',
+        metadata: '{"order":{"id":12345678901234567890}}',
+      }),
+    );
+    expect(error.json).toMatchObject({
+      code: 'INPUT_INVALID',
+      message:
+        'Metadata holds the number 12345678901234567890, which JSON would not send exactly: put it in quotes ("12345678901234567890") to keep it as text, or enter the metadata as key-value pairs.',
+    });
+  });
+
+  it.each([
+    [
+      '{"a":1,"a":2}',
+      'Metadata gives the same key twice, and JSON would keep only the last: remove one, or enter the metadata as key-value pairs.',
+    ],
+    ['[1,2]', 'Metadata must be key-value pairs (or a JSON object), not "[1,2]".'],
+    [
+      '[12345678901234567890]',
+      'Metadata must be key-value pairs (or a JSON object), not "[12345678901234567890]".',
+    ],
+  ])('metadata typed as %s is refused: %s', async (typed, message) => {
+    const error = await caught(run('create_license', { policy: 'policy-1', metadata: typed }));
+    expect(error.json).toMatchObject({ code: 'INPUT_INVALID', message });
+  });
+
+  it('deeply nested JSON is checked without running out of stack', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(Array.isArray(jsonValue(deep))).toBe(true);
+    const nested = (inner: string) => `${'{"a":'.repeat(5000)}${inner}${'}'.repeat(5000)}`;
+    expect(jsonValue(nested('{"b":1,"b":2}'))).toBe(nested('{"b":1,"b":2}'));
+    expect(jsonValue(nested('1e400'))).toBe(nested('1e400'));
+    expect(typeof jsonValue(nested('{"b":1}'))).toBe('object');
+  });
+
+  it('property: JSON is sent as JSON only when every number in it reads back as typed', () => {
+    type Typed = { text: string; numbers: string[] };
+    const digits = fc.string({
+      unit: fc.constantFrom(...'0123456789'),
+      minLength: 1,
+      maxLength: 22,
+    });
+    const number = fc
+      .tuple(
+        fc.boolean(),
+        digits,
+        fc.option(digits),
+        fc.option(fc.integer({ min: -400, max: 400 })),
+      )
+      .map(([negative, whole, fraction, exponent]): Typed => {
+        const int = whole.replace(/^0+(?=\d)/, '');
+        const text = `${negative ? '-' : ''}${int}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : `e${exponent}`}`;
+        return { text, numbers: [text] };
+      });
+    const other = fc
+      .constantFrom('true', 'false', 'null', '"9007199254740993"', '"a \\" 1e400"')
+      .map((text): Typed => ({ text, numbers: [] }));
+    const join = (parts: Typed[], open: string, close: string): Typed => ({
+      text: `${open}${parts.map((p) => p.text).join(', ')}${close}`,
+      numbers: parts.flatMap((p) => p.numbers),
+    });
+    const { list, object } = fc.letrec<{ node: Typed; list: Typed; object: Typed }>((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, number, other, tie('list'), tie('object')),
+      list: fc.array(tie('node'), { maxLength: 4 }).map((items) => join(items, '[', ']')),
+      object: fc
+        .uniqueArray(fc.tuple(fc.stringMatching(/^k[a-z]{0,3}$/), tie('node')), {
+          maxLength: 4,
+          selector: ([key]) => key,
+        })
+        .map((entries) =>
+          join(
+            entries.map(([key, value]) => ({ ...value, text: `"${key}": ${value.text}` })),
+            '{',
+            '}',
+          ),
+        ),
+    }));
+    fc.assert(
+      fc.property(fc.oneof(list, object), ({ text, numbers }) => {
+        const sent = jsonValue(text);
+        const exact = numbers.every((n) => exactly(JSON.stringify(Number(n)), n));
+        if (!exact) {
+          expect(sent).toBe(text);
+          return;
+        }
+        expect(sent).toEqual(JSON.parse(text));
+        // What goes out on the wire, number by number, is the number typed.
+        const out = JSON.stringify(sent).match(/"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g) ?? [];
+        const outNumbers = out.filter((token) => !token.startsWith('"'));
+        expect(outNumbers).toHaveLength(numbers.length);
+        outNumbers.forEach((n, i) => expect(exactly(n, numbers[i])).toBe(true));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 /** Whether two decimal texts denote the same value, by exact rational comparison (BigInt). */
 function exactly(a: string, b: string): boolean {
   const rational = (text: string) => {

@@ -2,15 +2,18 @@
  * Webhook delivery as Keygen's broadcast service and webhook worker do it (reference §9–§11): one
  * webhook event per subscribed endpoint, a body fixed at creation and re-signed with a fresh Date
  * on every attempt, retries with backoff while the receiver answers non-2xx, 410/530 disabling the
- * endpoint, and a refused or reset connection failing at once. Only the delays are short.
+ * endpoint, and a refused or reset connection failing at once. Only the delays are short, and
+ * nothing is sent off this machine (./this-machine.ts), whatever the store holds.
  */
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { AccountKeys, SignatureAlgorithm } from './keys';
 import { serializeWebhookEvent, type Context, type Resource } from './serializers';
 import { deliveryHeaders } from './signer';
 import { hex, type WebhookEndpoint, type WebhookEvent } from './store';
+import { NOT_LOOPBACK, THIS_MACHINE, isThisMachine, loopbackOnly } from './this-machine';
 
 export interface DeliveryAttempt {
   eventId: string;
@@ -45,12 +48,16 @@ const FATAL_ERRORS: Record<string, string> = {
   ENOTFOUND: 'DNS_ERROR',
   EAI_AGAIN: 'DNS_ERROR',
 };
+/** What the event records when the worker will not send: Keygen has no such case. */
+const NOT_ON_THIS_MACHINE = 'NOT_ON_THIS_MACHINE';
 
 export interface DeliveryOptions {
   ctx: Context;
   keys: AccountKeys;
   retryDelaysMs: readonly number[];
   timeoutMs: number;
+  /** The resolver behind the loopback check: the system's, unless a test stands in for it. */
+  lookup?: LookupFunction;
 }
 
 type Outcome =
@@ -242,11 +249,17 @@ export class Deliveries {
         resolve({ kind: 'fatal', error: 'DNS_ERROR' });
         return;
       }
+      if (!isThisMachine(target)) {
+        const why = `the sandbox sends webhooks only to ${THIS_MACHINE}, not to ${target.hostname}`;
+        resolve({ kind: 'fatal', error: `${NOT_ON_THIS_MACHINE}: ${why}` });
+        return;
+      }
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(target, {
         method: 'POST',
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         timeout: this.options.timeoutMs,
+        lookup: loopbackOnly(this.options.lookup),
       });
       this.requests.add(req);
       let settled = false;
@@ -273,6 +286,10 @@ export class Deliveries {
         done({ kind: 'retry' });
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === NOT_LOOPBACK) {
+          done({ kind: 'fatal', error: `${NOT_ON_THIS_MACHINE}: ${error.message}` });
+          return;
+        }
         const fatal = FATAL_ERRORS[error.code ?? ''];
         done(fatal ? { kind: 'fatal', error: fatal } : { kind: 'retry' });
       });

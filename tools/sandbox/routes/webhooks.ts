@@ -1,7 +1,7 @@
 /**
  * Webhook endpoints (reference §8) and the webhook events sent to them, with the retry action.
- * Simplification: besides https URLs, http:// (and https://) URLs on a loopback host are
- * accepted, so a local receiver can subscribe.
+ * Unlike Keygen, only URLs on this machine are accepted (design.md, "Sandbox"), over http or
+ * https: the sandbox signs real deliveries and must never send one to another host.
  */
 import type { App, AppRoute } from '../api';
 import {
@@ -25,12 +25,10 @@ import { SIGNATURE_ALGORITHMS } from '../keys';
 import { SUBSCRIBABLE_EVENTS } from '../event-types';
 import * as models from '../models';
 import type { WebhookEndpoint } from '../store';
+import { THIS_MACHINE, isThisMachine } from '../this-machine';
 
 const API_VERSIONS = ['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8'];
 const MAX_URL_BYTES = 4096;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const KEYGEN_HOSTS = /^((api|app|dist|dashboard|portal|status|stats)\.)?keygen\.sh$/i;
-
 function urlErrors(url: string): ModelError[] {
   const at = '/data/attributes/url';
   if (Buffer.byteLength(url) > MAX_URL_BYTES) {
@@ -44,24 +42,31 @@ function urlErrors(url: string): ModelError[] {
   } catch {
     return [{ detail: 'must be a valid URL', code: 'URL_INVALID', pointer: at }];
   }
-  const loopback = LOOPBACK.has(parsed.hostname);
-  const errors: ModelError[] = [];
-  if (parsed.protocol !== 'https:' && !(loopback && parsed.protocol === 'http:')) {
-    errors.push({
-      detail: 'must be a valid URL using one of the following protocols: https',
-      code: 'URL_PROTOCOL_INVALID',
-      pointer: at,
-    });
+  if (parsed.username || parsed.password) {
+    // Not echoed: what precedes `@` may be a secret.
+    return [
+      { detail: 'must not contain credentials (user:password@)', code: 'URL_INVALID', pointer: at },
+    ];
   }
-  const host = parsed.hostname;
-  if (!loopback && (!/\.[a-z]{2,}$/i.test(host) || KEYGEN_HOSTS.test(host))) {
-    errors.push({
-      detail: 'must be a URL with a valid host',
-      code: 'URL_HOST_INVALID',
-      pointer: at,
-    });
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    return [
+      {
+        detail: 'must be a valid URL using one of the following protocols: http, https',
+        code: 'URL_PROTOCOL_INVALID',
+        pointer: at,
+      },
+    ];
   }
-  return errors;
+  if (!isThisMachine(parsed)) {
+    return [
+      {
+        detail: `must be on this machine (${THIS_MACHINE}): the sandbox never sends webhooks to ${parsed.hostname}`,
+        code: 'URL_HOST_INVALID',
+        pointer: at,
+      },
+    ];
+  }
+  return [];
 }
 
 function subscriptionErrors(subscriptions: string[]): ModelError[] {
