@@ -89,7 +89,10 @@ test('a Keygen delivery runs the Zap once, and the saved file inspects to the sa
   expect(files).toEqual(['0001-license_created.json']);
   const file = parseDeliveryFile(readFileSync(join(saveDir, files[0]), 'utf8'));
   expect(file.endpointUrl).toBe(created.targetUrl);
-  expect(file.headers).toEqual(expect.objectContaining({ 'Keygen-Signature': expect.any(String) }));
+  // Header names as received: Keygen's capitals, or lower case when another test file's nock
+  // interceptor (global to the worker) carried the request.
+  const names = Object.keys(file.headers).map((name) => name.toLowerCase());
+  expect(names).toContain('keygen-signature');
   const verdict = inspectDelivery(file);
   expect(verdict.verdict).toBe('valid');
   const fields = verdict.verdict === 'valid' ? verdict.fields : {};
