@@ -470,6 +470,14 @@ const LICENSE_ATTRIBUTES: Record<string, 'string' | 'date' | 'integer' | 'boolea
   updated: 'date',
 };
 const LICENSE_RELATIONSHIPS = ['environment', 'product', 'policy', 'group'];
+/** Keygen 1.8 license relationship meta (keygen-api app/serializers/license_serializer.rb). */
+const LICENSE_RELATIONSHIP_META = [
+  ['users', 'count'],
+  ['machines', 'count'],
+  ['machines', 'cores'],
+  ['machines', 'memory'],
+  ['machines', 'disk'],
+];
 
 const text = fc.oneof(fc.string(), fc.constant('null'), fc.constant(''));
 const isoDate = fc
@@ -537,9 +545,22 @@ const licenseArbitrary = fc
     ),
     ownerAs: fc.constantFrom('owner', 'user'),
     owner: relationship('users'),
-    counts: fc.record({
-      users: fc.option(fc.nat(), { nil: undefined }),
-      machines: fc.option(fc.nat(), { nil: undefined }),
+    // Keygen 1.8's meta keys, and one it may add later (gpuCount), each one present or not.
+    relationshipMeta: fc.record({
+      users: fc.option(fc.record({ count: fc.nat() }, { requiredKeys: [] }), { nil: undefined }),
+      machines: fc.option(
+        fc.record(
+          {
+            count: fc.nat(),
+            cores: fc.nat(),
+            memory: fc.nat(),
+            disk: fc.nat(),
+            gpuCount: fc.nat(),
+          },
+          { requiredKeys: [] },
+        ),
+        { nil: undefined },
+      ),
     }),
     extraRelationships: fc.dictionary(
       camel.filter(
@@ -564,8 +585,8 @@ const licenseArbitrary = fc
     };
     for (const [name, rel] of Object.entries(g.relationships)) if (rel) relationships[name] = rel;
     if (g.owner) relationships[g.ownerAs] = g.owner;
-    for (const [name, count] of Object.entries(g.counts))
-      relationships[name] = count === undefined ? {} : { meta: { count } };
+    for (const [name, meta] of Object.entries(g.relationshipMeta))
+      relationships[name] = meta === undefined ? {} : { meta };
     Object.assign(relationships, g.extraRelationships);
     const resource: JsonApiResource = { id: g.id, type: 'licenses', attributes, relationships };
     return { resource, generated: g };
@@ -603,8 +624,13 @@ describe('properties', () => {
           expected[`license_${name}_id`] = generated.relationships[name]?.data?.id ?? null;
         }
         expected.license_owner_id = generated.owner?.data?.id ?? null;
-        expected.license_users_count = generated.counts.users ?? null;
-        expected.license_machines_count = generated.counts.machines ?? null;
+        const meta: Record<string, Record<string, number> | undefined> = generated.relationshipMeta;
+        for (const [name, key] of LICENSE_RELATIONSHIP_META) {
+          expected[`license_${name}_${key}`] = meta[name]?.[key] ?? null;
+        }
+        if (meta.machines?.gpuCount !== undefined) {
+          expected.license_machines_gpu_count = meta.machines.gpuCount;
+        }
         for (const [name, rel] of Object.entries(generated.extraRelationships)) {
           const key = `license_${snake(name)}`;
           if (Array.isArray(rel.data)) {
