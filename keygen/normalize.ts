@@ -174,12 +174,12 @@ const TYPE_CODE = '(?::([a-z]))?';
 const GRAMMAR = {
   attribute: new RegExp(`^(${NAME}(?:\\.${NAME})*)${TYPE_CODE}$`),
   relationship: new RegExp(`^(${NAME})(?::(t))?$`),
-  meta: new RegExp(`^(${NAME})\\.(${NAME})${TYPE_CODE}$`),
+  'relationship meta': new RegExp(`^(${NAME})\\.(${NAME})${TYPE_CODE}$`),
 };
 const GRAMMAR_HINT = {
   attribute: 'name or name:type',
   relationship: 'name or name:t',
-  meta: 'relationship.key or relationship.key:type',
+  'relationship meta': 'relationship.key or relationship.key:type',
 };
 
 function typeOf(code = 's', fail: (why: string) => never) {
@@ -209,7 +209,8 @@ function parseSpec(type: string, text: string): ResourceSpec {
           throw new FieldTableError(`Field table, ${type}: "${word}" ${why}.`);
         };
         const match =
-          GRAMMAR[kind].exec(word) ?? fail(`is not a ${kind} spec (${GRAMMAR_HINT[kind]})`);
+          GRAMMAR[kind].exec(word) ??
+          fail(`is malformed: expected ${GRAMMAR_HINT[kind]} (${kind})`);
         return { match, fail };
       });
   const spec: ResourceSpec = {
@@ -232,7 +233,7 @@ function parseSpec(type: string, text: string): ResourceSpec {
       label: `${titleCase(snakeCase(name))} ID`,
       withType: flag === 't',
     })),
-    relationshipMeta: words(metaText, 'meta').map(
+    relationshipMeta: words(metaText, 'relationship meta').map(
       ({ match: [, relationship, key, code], fail }) => {
         const suffix = `${snakeCase(relationship)}_${snakeCase(key)}`;
         return { relationship, key, suffix, label: titleCase(suffix), ...typeOf(code, fail) };
