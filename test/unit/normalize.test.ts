@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { DeliveryError, readDelivery, readWebhookEvent } from '../../keygen/delivery';
 import { EVENTS, findEvent, type KeygenEvent } from '../../keygen/events';
 import {
+  metaFields,
+  metaOutputFields,
   EVENT_FIELDS,
   eventOutputFields,
   flattenEvent,
@@ -1072,5 +1074,43 @@ describe('new attributes, relationships and types', () => {
     expect(flat.license_entitlement_entitlement_ids).toBe('ent-1');
     expect(flat.resource_id).toBe('le-1');
     expect(flat.license_entitlements).toHaveLength(1);
+  });
+});
+
+describe('payload and relationship meta beyond the table', () => {
+  it('a validation scope key Keygen adds later still flows; lists stay lists; absent keys are null', () => {
+    const flat = metaFields('validation', {
+      valid: true,
+      code: 'VALID',
+      nonce: 42,
+      scope: { fingerprints: ['a', 'b'], customKey: 'x', nested: { deep: 1 } },
+    });
+    expect(flat).toMatchObject({
+      validation_nonce: 42,
+      validation_scope_fingerprints: ['a', 'b'],
+      validation_scope_fingerprint: null,
+      validation_scope_product: null,
+      validation_scope_custom_key: 'x',
+      validation_scope_nested: '{"deep":1}',
+    });
+    const declared = metaOutputFields('validation').map((f) => f.key);
+    expect(Object.keys(flat).filter((k) => !declared.includes(k))).toEqual([
+      'validation_scope_custom_key',
+      'validation_scope_nested',
+    ]);
+  });
+
+  it('every scalar key of any relationship’s meta becomes <noun>_<relationship>_<key>', () => {
+    const flat = flattenResource({
+      id: 'u1',
+      type: 'users',
+      relationships: {
+        account: { meta: { count: 9 } },
+        licenses: { meta: { count: 2, activeCount: 1, nested: { no: true } } },
+      },
+    });
+    expect(flat).toMatchObject({ user_licenses_count: 2, user_licenses_active_count: 1 });
+    expect(flat).not.toHaveProperty('user_licenses_nested');
+    expect(flat).not.toHaveProperty('user_account_count');
   });
 });
