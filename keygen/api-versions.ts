@@ -8,8 +8,9 @@
 import type { JsonApiResource } from './normalize';
 
 interface Rename {
-  /** The version that introduced the current name: payloads older than it carry the old one. */
-  since: readonly [major: number, minor: number];
+  /** The last version with the old name: Keygen lists a migration under it and applies it to
+   * every target version up to and including it (request_migrations' Migrator#migrations). */
+  through: readonly [major: number, minor: number];
   type: string;
   /** Old attribute name → current one. */
   attributes: Readonly<Record<string, string>>;
@@ -17,13 +18,13 @@ interface Rename {
 
 /**
  * keygen-api config/initializers/request_migrations.rb, the migrations that rename an attribute
- * (app/migrations/rename_*_for_policy_migration.rb). Licenses' ≤ 1.4 `user` relationship (1.5's
+ * (app/migrations/rename_*_for_policy_migration.rb). Licenses' ≤ 1.5 `user` relationship (1.6's
  * `owner`) is read by normalize.ts for every version, so it is not listed here.
  */
 const RENAMES: readonly Rename[] = [
-  { since: [1, 6], type: 'policies', attributes: { leasingStrategy: 'processLeasingStrategy' } },
+  { through: [1, 6], type: 'policies', attributes: { leasingStrategy: 'processLeasingStrategy' } },
   {
-    since: [1, 3],
+    through: [1, 3],
     type: 'policies',
     attributes: {
       fingerprintUniquenessStrategy: 'machineUniquenessStrategy',
@@ -38,8 +39,8 @@ function parseVersion(version: string | null | undefined): [number, number] | un
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
-function olderThan(version: [number, number], since: readonly [number, number]): boolean {
-  return version[0] < since[0] || (version[0] === since[0] && version[1] < since[1]);
+function atMost(version: [number, number], through: readonly [number, number]): boolean {
+  return version[0] < through[0] || (version[0] === through[0] && version[1] <= through[1]);
 }
 
 /**
@@ -53,7 +54,7 @@ export function toCurrentNames<T extends JsonApiResource>(
 ): T {
   const version = parseVersion(apiVersion);
   const renames = RENAMES.filter(
-    (rename) => rename.type === resource.type && (!version || olderThan(version, rename.since)),
+    (rename) => rename.type === resource.type && (!version || atMost(version, rename.through)),
   );
   const attributes = resource.attributes;
   if (renames.length === 0 || !attributes) return resource;

@@ -8,7 +8,7 @@ describe('toCurrentNames', () => {
     attributes,
   });
 
-  it('renames by the version that introduced each name', () => {
+  it('renames up to the last version with each old name', () => {
     const old = {
       leasingStrategy: 'PER_MACHINE',
       fingerprintUniquenessStrategy: 'UNIQUE_PER_ACCOUNT',
@@ -19,10 +19,20 @@ describe('toCurrentNames', () => {
       machineUniquenessStrategy: 'UNIQUE_PER_ACCOUNT',
       machineMatchingStrategy: 'MATCH_ALL',
     });
-    // 1.5 already says machine*Strategy: only the leasing strategy is old there.
-    expect(toCurrentNames(policy({ leasingStrategy: 'PER_LICENSE' }), '1.5').attributes).toEqual({
+    // Keygen lists each rename under the last version with the old name: 1.3 and 1.6 still have it.
+    expect(toCurrentNames(policy(old), '1.3').attributes).toEqual({
+      processLeasingStrategy: 'PER_MACHINE',
+      machineUniquenessStrategy: 'UNIQUE_PER_ACCOUNT',
+      machineMatchingStrategy: 'MATCH_ALL',
+    });
+    expect(toCurrentNames(policy({ leasingStrategy: 'PER_LICENSE' }), '1.6').attributes).toEqual({
       processLeasingStrategy: 'PER_LICENSE',
     });
+    // From 1.4 on, machine*Strategy is the name: a fingerprint* attribute there is left alone.
+    const fingerprint = policy({ fingerprintMatchingStrategy: 'MATCH_ALL' });
+    expect(toCurrentNames(fingerprint, '1.4').attributes).toEqual(fingerprint.attributes);
+    const leasing = policy({ leasingStrategy: 'PER_LICENSE' });
+    expect(toCurrentNames(leasing, '1.7')).toBe(leasing);
   });
 
   it('leaves current payloads, other types and a current name already present as they are', () => {
