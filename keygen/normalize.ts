@@ -569,7 +569,7 @@ const OPEN_META: Partial<Record<PayloadMeta, { prefix: string; from: string }>> 
 const META_FIELDS: Record<PayloadMeta, readonly MetaField[]> = {
   validation: [
     metaField('validation_valid', 'Validation Valid', 'boolean', ['valid']),
-    // API 1.0 calls the code `constant`.
+    // API ≤ 1.1 calls the code `constant` (keygen-api rename_code_to_constant_for_validation_migration).
     metaField('validation_code', 'Validation Code', 'string', ['code', 'constant']),
     metaField('validation_detail', 'Validation Detail', 'string', ['detail']),
     metaField('validation_ts', 'Validation Timestamp', 'datetime', ['ts']),
