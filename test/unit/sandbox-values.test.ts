@@ -6,6 +6,7 @@
 import { seed } from '../../tools/sandbox/seed';
 import {
   heartbeatStatus,
+  mayResurrect,
   nextCheckIn,
   serializeLicense,
   serializeMachine,
@@ -163,6 +164,26 @@ describe('machine heartbeat (Machine#heartbeat_status)', () => {
     });
     expect(status({ created: ago(3601_000) }).status).toBe('DEAD');
     expect(status({ created: ago(DAY), lastHeartbeat: ago(3000_000) }).status).toBe('ALIVE');
+  });
+
+  it('a dead machine may come back always, never, or within the revive window after its missed ping', () => {
+    const { store, seeded } = setup();
+    const license = seeded.licenses.active;
+    const policy = store.policies.get(license.policyId)!;
+    policy.heartbeatDuration = 60;
+    // Missed its heartbeat 4 minutes ago (last ping 5 minutes ago, 60 s duration).
+    const missed = machineOf(store, license.id, { lastHeartbeat: ago(300_000) });
+    const never = machineOf(store, license.id, { created: ago(DAY) });
+    const revive = (strategy: string, machine = missed) => {
+      policy.heartbeatResurrectionStrategy = strategy;
+      return mayResurrect(machine, policy, NOW);
+    };
+    expect(revive('NO_REVIVE')).toBe(false);
+    expect(revive('ALWAYS_REVIVE')).toBe(true);
+    expect(revive('ALWAYS_REVIVE', never)).toBe(true);
+    expect(revive('5_MINUTE_REVIVE')).toBe(true);
+    expect(revive('2_MINUTE_REVIVE')).toBe(false);
+    expect(revive('5_MINUTE_REVIVE', never)).toBe(false);
   });
 
   it('serializes maxProcesses as the machine override, else the license’s, else the policy’s', () => {

@@ -228,6 +228,19 @@ export function heartbeatStatus(
   };
 }
 
+/**
+ * Whether a dead machine may come back (keygen-api Machine#resurrection_period_passed?): always,
+ * never, or within N minutes of its missed heartbeat.
+ */
+export function mayResurrect(machine: Machine, policy: Policy | undefined, now: number): boolean {
+  const strategy = policy?.heartbeatResurrectionStrategy;
+  if (strategy === 'ALWAYS_REVIVE') return true;
+  const minutes = /^(\d+)_MINUTE_REVIVE$/.exec(strategy ?? '');
+  if (!minutes || !machine.lastHeartbeat) return false;
+  const next = Date.parse(heartbeatStatus(machine, policy, now).next ?? '');
+  return now <= next + Number(minutes[1]) * 60_000;
+}
+
 export function serializeMachine(ctx: Context, machine: Machine): Resource {
   const license = ctx.store.licenses.get(machine.licenseId);
   const policy = license ? policyOf(ctx, license) : undefined;

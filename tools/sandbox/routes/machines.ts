@@ -17,7 +17,7 @@ import {
 } from '../http';
 import { checkOut, checkoutReply, readCheckoutOptions } from '../license-files';
 import * as models from '../models';
-import { heartbeatStatus, policyOf } from '../serializers';
+import { heartbeatStatus, mayResurrect, policyOf } from '../serializers';
 import type { Machine } from '../store';
 import { attribute } from '../values';
 import { licenseIncludes } from './license-actions';
@@ -44,18 +44,6 @@ function applyAttributes(req: Request, machine: Partial<Machine>): void {
   if (maxProcesses !== undefined) machine.maxProcesses = maxProcesses;
   const metadata = attribute(attributes, 'metadata', 'metadata');
   if (metadata !== undefined) machine.metadata = metadata;
-}
-
-/**
- * Whether a dead machine may come back (keygen-api Machine#resurrection_period_passed?): always,
- * never, or within N minutes of its missed heartbeat.
- */
-function mayResurrect(machine: Machine, strategy: string | undefined, now: number): boolean {
-  if (strategy === 'ALWAYS_REVIVE') return true;
-  const minutes = /^(\d+)_MINUTE_REVIVE$/.exec(strategy ?? '');
-  if (!minutes || !machine.lastHeartbeat) return false;
-  const next = Date.parse(heartbeatStatus(machine, undefined, now).next ?? '');
-  return now <= next + Number(minutes[1]) * 60_000;
 }
 
 export const machineRoutes: AppRoute[] = [
@@ -161,7 +149,7 @@ export const machineRoutes: AppRoute[] = [
     const policy = license ? policyOf(ctx, license) : undefined;
     const now = Date.now();
     const dead = heartbeatStatus(machine, policy, now).status === 'DEAD';
-    if (dead && !mayResurrect(machine, policy?.heartbeatResurrectionStrategy, now)) {
+    if (dead && !mayResurrect(machine, policy, now)) {
       throw unprocessableEntity('is dead', undefined, 'MACHINE_HEARTBEAT_DEAD');
     }
     machine.lastHeartbeat = new Date(now).toISOString();
