@@ -3,6 +3,8 @@
  * the values and the outputFields (and, from a synthetic resource, the samples), so the three can
  * never disagree.
  */
+import { toCurrentNames } from './api-versions';
+import type { PayloadMeta } from './events';
 
 export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime';
 export interface OutputField {
@@ -33,11 +35,12 @@ export interface JsonApiResource {
  * Attributes in Keygen's serializer order: `name:type` where type is d(atetime), i(nteger),
  * n(umber), b(oolean), l(ist of strings) or s(tring, the default). After `|`: relationships whose
  * id becomes `<noun>_<rel>_id` (`rel:t` also gives the related type, for polymorphic ones). After a
- * second `|`: relationships whose `meta.count` becomes `<noun>_<rel>_count`.
+ * second `|`: relationship meta, `rel.key:type`, whose value becomes `<noun>_<rel>_<key>`.
+ * The grammar is checked when this module loads (compileFieldTable): a bad spec fails loudly.
  */
 const TABLE: Record<string, string> = {
   licenses:
-    'name key expiry:d status uses:i suspended:b scheme encrypted:b strict:b floating:b protected:b version maxMachines:i maxProcesses:i maxUsers:i maxCores:i maxMemory:i maxDisk:i maxUses:i requireHeartbeat:b requireCheckIn:b lastValidated:d lastCheckIn:d nextCheckIn:d lastCheckOut:d permissions:l created:d updated:d | environment product policy group owner | users machines',
+    'name key expiry:d status uses:i suspended:b scheme encrypted:b strict:b floating:b protected:b version maxMachines:i maxProcesses:i maxUsers:i maxCores:i maxMemory:i maxDisk:i maxUses:i requireHeartbeat:b requireCheckIn:b lastValidated:d lastCheckIn:d nextCheckIn:d lastCheckOut:d permissions:l created:d updated:d | environment product policy group owner | users.count:i machines.count:i machines.cores:i machines.memory:i machines.disk:i',
   machines:
     'fingerprint cores:i memory:i disk:i ip hostname platform name requireHeartbeat:b heartbeatStatus heartbeatDuration:i maxProcesses:i lastCheckOut:d lastHeartbeat:d nextHeartbeat:d created:d updated:d | environment product group license owner',
   users:
@@ -49,7 +52,7 @@ const TABLE: Record<string, string> = {
   releases:
     'name description channel status tag version semver.major:i semver.minor:i semver.patch:i semver.prerelease semver.build created:d updated:d backdated:d yanked:d | environment product package',
   artifacts:
-    'filename filetype filesize:i platform arch signature checksum status created:d updated:d | environment product release',
+    'filename filetype filesize:i platform arch signature checksum status created:d updated:d | environment release',
   entitlements: 'name code created:d updated:d | environment',
   groups: 'name maxUsers:i maxLicenses:i maxMachines:i created:d updated:d | environment',
   processes:
@@ -61,13 +64,13 @@ const TABLE: Record<string, string> = {
   packages: 'name key engine created:d updated:d | environment product',
   environments: 'name code isolationStrategy created:d updated:d',
   'second-factors': 'enabled:b created:d updated:d | environment user',
-  accounts: 'name slug apiVersion created:d updated:d | plan billing',
-  settings: 'key value created:d updated:d',
+  accounts: 'name slug apiVersion status protected:b created:d updated:d | plan billing',
+  settings: 'key value:l created:d updated:d',
   constraints: 'created:d updated:d | environment entitlement release',
   plans:
-    'name price:i interval trialDuration:i maxUsers:i maxPolicies:i maxLicenses:i maxProducts:i maxReqs:i maxAdmins:i private:b created:d updated:d',
+    'name price:i interval trialDuration:i requestLogRetentionDuration:i eventLogRetentionDuration:i maxReqs:i maxAdmins:i maxUsers:i maxPolicies:i maxLicenses:i maxProducts:i maxStorage:i maxTransfer:i maxUpload:i private:b created:d updated:d',
   billings:
-    'subscriptionStatus subscriptionPeriodStart:d subscriptionPeriodEnd:d cardExpiry:d cardBrand cardLast4 state created:d updated:d',
+    'subscriptionStatus subscriptionPeriodStart:d subscriptionPeriodEnd:d cardExpiry:d cardBrand cardLast4 state created:d updated:d | plan',
   'license-entitlements': 'created:d updated:d | environment entitlement license',
   'license-users': 'created:d updated:d | environment license user',
   'policy-entitlements': 'created:d updated:d | environment entitlement policy',
@@ -102,13 +105,22 @@ export interface RelationshipSpec {
   label: string;
   withType: boolean;
 }
+/** A key of a relationship's `meta` (a license's machines `count`, `cores`, ...). */
+export interface RelationshipMetaSpec {
+  relationship: string;
+  key: string;
+  suffix: string;
+  label: string;
+  type: FieldType;
+  list?: boolean;
+}
 export interface ResourceSpec {
   type: string;
   noun: string;
   nounLabel: string;
   attributes: AttributeSpec[];
   relationships: RelationshipSpec[];
-  counts: RelationshipSpec[];
+  relationshipMeta: RelationshipMetaSpec[];
 }
 
 const WORD_LABELS: Record<string, string> = { id: 'ID', ip: 'IP', url: 'URL', api: 'API' };
@@ -152,47 +164,106 @@ export function nounLabel(type: string): string {
   return titleCase(nounOf(type));
 }
 
+/** A field table that does not follow the grammar above; the message names the type and the spec. */
+export class FieldTableError extends Error {
+  override name = 'FieldTableError';
+}
+
+const NAME = '[a-z][A-Za-z0-9]*';
+const TYPE_CODE = '(?::([a-z]))?';
+const GRAMMAR = {
+  attribute: new RegExp(`^(${NAME}(?:\\.${NAME})*)${TYPE_CODE}$`),
+  relationship: new RegExp(`^(${NAME})(?::(t))?$`),
+  'relationship meta': new RegExp(`^(${NAME})\\.(${NAME})${TYPE_CODE}$`),
+};
+const GRAMMAR_HINT = {
+  attribute: 'name or name:type',
+  relationship: 'name or name:t',
+  'relationship meta': 'relationship.key or relationship.key:type',
+};
+
+function typeOf(code = 's', fail: (why: string) => never) {
+  return (
+    own(TYPE_CODES, code) ??
+    fail(`has an unknown type "${code}" (use ${Object.keys(TYPE_CODES).join(', ')})`)
+  );
+}
+
 function parseSpec(type: string, text: string): ResourceSpec {
-  const [attributeText = '', relationshipText = '', countText = ''] = text.split('|');
+  const sections = text.split('|');
+  if (sections.length > 3) {
+    throw new FieldTableError(
+      `Field table, ${type}: more than 3 sections separated by "|" (attributes | relationships | relationship meta).`,
+    );
+  }
+  const [attributeText = '', relationshipText = '', metaText = ''] = sections;
   const noun = nounOf(type);
   const nounLabel = titleCase(noun);
-  const words = (part: string) => part.trim().split(/\s+/).filter(Boolean);
-  const relationship = (word: string, suffix: string): RelationshipSpec => {
-    const [name, flag] = word.split(':');
-    return {
-      name,
-      suffix: `${snakeCase(name)}_${suffix}`,
-      label: `${titleCase(snakeCase(name))} ${suffix === 'id' ? 'ID' : 'Count'}`,
-      withType: flag === 't',
-    };
-  };
-  return {
+  const words = (part: string, kind: keyof typeof GRAMMAR) =>
+    part
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((word) => {
+        const fail = (why: string): never => {
+          throw new FieldTableError(`Field table, ${type}: "${word}" ${why}.`);
+        };
+        const match =
+          GRAMMAR[kind].exec(word) ??
+          fail(`is malformed: expected ${GRAMMAR_HINT[kind]} (${kind})`);
+        return { match, fail };
+      });
+  const spec: ResourceSpec = {
     type,
     noun,
     nounLabel,
-    attributes: words(attributeText).map((word) => {
-      const [name, code = 's'] = word.split(':');
+    attributes: words(attributeText, 'attribute').map(({ match: [, name, code], fail }) => {
       const path = name.split('.');
       const suffix = path.map(snakeCase).join('__');
       return {
         path,
         suffix,
         label: titleCase(path.map(snakeCase).join('_')),
-        ...TYPE_CODES[code],
+        ...typeOf(code, fail),
       };
     }),
-    relationships: words(relationshipText).map((word) => relationship(word, 'id')),
-    counts: words(countText).map((word) => relationship(word, 'count')),
+    relationships: words(relationshipText, 'relationship').map(({ match: [, name, flag] }) => ({
+      name,
+      suffix: `${snakeCase(name)}_id`,
+      label: `${titleCase(snakeCase(name))} ID`,
+      withType: flag === 't',
+    })),
+    relationshipMeta: words(metaText, 'relationship meta').map(
+      ({ match: [, relationship, key, code], fail }) => {
+        const suffix = `${snakeCase(relationship)}_${snakeCase(key)}`;
+        return { relationship, key, suffix, label: titleCase(suffix), ...typeOf(code, fail) };
+      },
+    ),
   };
+  const seen = new Set<string>();
+  for (const field of buildResourceOutputFields(spec)) {
+    if (seen.has(field.key)) {
+      throw new FieldTableError(`Field table, ${type}: the field ${field.key} is declared twice.`);
+    }
+    seen.add(field.key);
+  }
+  return spec;
 }
 
-const specs = new Map<string, ResourceSpec>();
+/** Every type's spec, parsed and checked at once, so a bad spec stops the app loading (and tests). */
+export function compileFieldTable(
+  table: Readonly<Record<string, string>>,
+): Map<string, ResourceSpec> {
+  return new Map(Object.entries(table).map(([type, text]) => [type, parseSpec(type, text)]));
+}
+
+const specs = compileFieldTable(TABLE);
 
 /** The spec of a resource type; a type Keygen adds later gets an empty one (its values still flow). */
 export function specOf(type: string): ResourceSpec {
   let spec = specs.get(type);
   if (!spec) {
-    spec = parseSpec(type, own(TABLE, type) ?? '');
+    spec = parseSpec(type, '');
     specs.set(type, spec);
   }
   return spec;
@@ -301,14 +372,19 @@ export function flattenResource(resource: JsonApiResource, now: number = Date.no
     out[`${p}_${rel.suffix}`] = single?.id ?? null;
     if (rel.withType) out[`${p}_${snakeCase(rel.name)}_type`] = single?.type ?? null;
   }
-  for (const rel of spec.counts) {
-    knownRelationships.add(rel.name);
-    const count = relationshipOf(resource, rel.name)?.meta?.count;
-    out[`${p}_${rel.suffix}`] = typeof count === 'number' ? count : null;
+  for (const meta of spec.relationshipMeta) {
+    const value = relationshipOf(resource, meta.relationship)?.meta?.[meta.key];
+    out[`${p}_${meta.suffix}`] = fieldValue(value);
   }
   for (const [name, rel] of Object.entries(resource.relationships ?? {})) {
-    if (knownRelationships.has(name) || !rel?.data) continue;
+    if (name === 'account' || !rel) continue;
     const key = `${p}_${snakeCase(name)}`;
+    // Meta keys the table doesn't list yet still flow, as every scalar key of a relationship's meta.
+    for (const [metaKey, value] of Object.entries(isPlainObject(rel.meta) ? rel.meta : {})) {
+      const flatKey = `${key}_${snakeCase(metaKey)}`;
+      if (!(flatKey in out) && (value === null || typeof value !== 'object')) out[flatKey] = value;
+    }
+    if (knownRelationships.has(name) || !rel.data) continue;
     if (Array.isArray(rel.data)) out[`${key}_ids`] = idList(rel.data.map((d) => d?.id));
     else out[`${key}_id`] = rel.data.id ?? null;
   }
@@ -325,14 +401,13 @@ const outputFieldCache = new Map<string, readonly OutputField[]>();
 export function resourceOutputFields(type: string): readonly OutputField[] {
   let fields = outputFieldCache.get(type);
   if (!fields) {
-    fields = Object.freeze(buildResourceOutputFields(type).map((f) => Object.freeze(f)));
+    fields = Object.freeze(buildResourceOutputFields(specOf(type)).map((f) => Object.freeze(f)));
     outputFieldCache.set(type, fields);
   }
   return fields;
 }
 
-function buildResourceOutputFields(type: string): OutputField[] {
-  const spec = specOf(type);
+function buildResourceOutputFields(spec: ResourceSpec): OutputField[] {
   const p = spec.noun;
   const fields: OutputField[] = [{ key: `${p}_id`, label: `${spec.nounLabel} ID`, type: 'string' }];
   for (const a of spec.attributes) {
@@ -343,7 +418,7 @@ function buildResourceOutputFields(type: string): OutputField[] {
       ...(a.list ? { list: true } : {}),
     });
   }
-  if (type === 'licenses') {
+  if (spec.type === 'licenses') {
     fields.push({
       key: 'license_days_until_expiry',
       label: 'License Days Until Expiry',
@@ -365,11 +440,12 @@ function buildResourceOutputFields(type: string): OutputField[] {
       });
     }
   }
-  for (const rel of spec.counts) {
+  for (const meta of spec.relationshipMeta) {
     fields.push({
-      key: `${p}_${rel.suffix}`,
-      label: `${spec.nounLabel} ${rel.label}`,
-      type: 'integer',
+      key: `${p}_${meta.suffix}`,
+      label: `${spec.nounLabel} ${meta.label}`,
+      type: meta.type,
+      ...(meta.list ? { list: true } : {}),
     });
   }
   return fields;
@@ -440,7 +516,7 @@ export interface WebhookEventResource {
 export interface PayloadShape {
   resource: string;
   list: boolean;
-  meta?: 'validation' | 'password-reset' | 'upgrade' | 'proof';
+  meta?: PayloadMeta;
 }
 
 export const EVENT_FIELDS: readonly OutputField[] = [
@@ -453,38 +529,99 @@ export const EVENT_FIELDS: readonly OutputField[] = [
   { key: 'resource_id', label: 'Resource ID', type: 'string' },
 ];
 
-/** Payload `meta` fields: [flat key, label, type, meta key(s) in the order tried]. */
-const META_FIELDS: Record<
-  NonNullable<PayloadShape['meta']>,
-  [string, string, FieldType, string[]][]
-> = {
-  validation: [
-    ['validation_valid', 'Validation Valid', 'boolean', ['valid']],
-    // API 1.0 calls the code `constant`.
-    ['validation_code', 'Validation Code', 'string', ['code', 'constant']],
-    ['validation_detail', 'Validation Detail', 'string', ['detail']],
-    ['validation_ts', 'Validation Timestamp', 'datetime', ['ts']],
-  ],
-  'password-reset': [
-    ['password_reset_token', 'Password Reset Token', 'string', ['passwordResetToken']],
-  ],
-  upgrade: [
-    ['upgrade_current_version', 'Upgrade Current Version', 'string', ['current']],
-    ['upgrade_next_version', 'Upgrade Next Version', 'string', ['next']],
-  ],
-  proof: [['machine_proof', 'Machine Proof', 'string', ['proof']]],
-};
-
-export function metaOutputFields(meta: PayloadShape['meta']): OutputField[] {
-  return meta ? META_FIELDS[meta].map(([key, label, type]) => ({ key, label, type })) : [];
+/** A payload `meta` field: its flat key and label, and the meta paths tried in order. */
+interface MetaField extends OutputField {
+  type: FieldType;
+  from: readonly string[];
 }
 
-export function metaFields(meta: PayloadShape['meta'], source: unknown): Flat {
+const metaField = (
+  key: string,
+  label: string,
+  type: FieldType,
+  from: string[],
+  list = false,
+): MetaField => ({ key, label, type, ...(list ? { list } : {}), from });
+
+/**
+ * A validation's `meta.scope` echoes the scope the request sent (keygen-api
+ * app/controllers/api/v1/licenses/actions/validations_controller.rb); these are the keys it accepts.
+ */
+const VALIDATION_SCOPE: readonly [key: string, list?: boolean][] = [
+  ['product'],
+  ['policy'],
+  ['user'],
+  ['machine'],
+  ['fingerprint'],
+  ['fingerprints', true],
+  ['components', true],
+  ['entitlements', true],
+  ['checksum'],
+  ['version'],
+  ['environment'],
+];
+
+/** Payload meta objects whose every key becomes a field under a prefix, listed or not. */
+const OPEN_META: Partial<Record<PayloadMeta, { prefix: string; from: string }>> = {
+  validation: { prefix: 'validation_scope', from: 'scope' },
+};
+
+const META_FIELDS: Record<PayloadMeta, readonly MetaField[]> = {
+  validation: [
+    metaField('validation_valid', 'Validation Valid', 'boolean', ['valid']),
+    // API ≤ 1.1 calls the code `constant` (keygen-api rename_code_to_constant_for_validation_migration).
+    metaField('validation_code', 'Validation Code', 'string', ['code', 'constant']),
+    metaField('validation_detail', 'Validation Detail', 'string', ['detail']),
+    metaField('validation_ts', 'Validation Timestamp', 'datetime', ['ts']),
+    metaField('validation_nonce', 'Validation Nonce', 'integer', ['nonce']),
+    ...VALIDATION_SCOPE.map(([key, list]) =>
+      metaField(
+        `validation_scope_${snakeCase(key)}`,
+        `Validation Scope ${titleCase(snakeCase(key))}`,
+        'string',
+        [`scope.${key}`],
+        list,
+      ),
+    ),
+  ],
+  'password-reset': [
+    metaField('password_reset_token', 'Password Reset Token', 'string', ['passwordResetToken']),
+  ],
+  upgrade: [
+    metaField('upgrade_current_version', 'Upgrade Current Version', 'string', ['current']),
+    metaField('upgrade_next_version', 'Upgrade Next Version', 'string', ['next']),
+  ],
+  proof: [metaField('machine_proof', 'Machine Proof', 'string', ['proof'])],
+};
+
+export function metaOutputFields(meta: PayloadMeta | undefined): OutputField[] {
+  if (!meta) return [];
+  return META_FIELDS[meta].map(({ key, label, type, list }) => ({
+    key,
+    label,
+    type,
+    ...(list ? { list } : {}),
+  }));
+}
+
+export function metaFields(meta: PayloadMeta | undefined, source: unknown): Flat {
   const out: Flat = {};
   if (!meta) return out;
   const values = isPlainObject(source) ? source : {};
-  for (const [key, , , names] of META_FIELDS[meta]) {
-    out[key] = fieldValue(names.map((name) => values[name]).find((v) => v !== undefined));
+  for (const { key, from } of META_FIELDS[meta]) {
+    const found = from
+      .map((name) => readPath(values, name.split('.')))
+      .find((v) => v !== undefined);
+    out[key] = fieldValue(found);
+  }
+  const open = OPEN_META[meta];
+  const extra = open && values[open.from];
+  if (open && isPlainObject(extra)) {
+    // Keys Keygen adds to the object later still reach the user.
+    for (const [name, value] of Object.entries(extra)) {
+      const key = `${open.prefix}_${snakeCase(name)}`;
+      if (!(key in out)) out[key] = fieldValue(value);
+    }
   }
   return out;
 }
@@ -526,8 +663,10 @@ export function flattenEvent(
   const { data } = payload;
   const asList = Array.isArray(data) || Boolean(shape?.list);
   // A list event whose data came as one record still lists it.
-  const records = (Array.isArray(data) ? data : [data]).filter(isResource);
-  const single = !asList && isResource(data) ? data : undefined;
+  const records = (Array.isArray(data) ? data : [data])
+    .filter(isResource)
+    .map((record) => toCurrentNames(record, event.attributes.apiVersion));
+  const single = !asList ? records[0] : undefined;
   const type = single?.type ?? records[0]?.type ?? shape?.resource ?? null;
   const out: Flat = {
     id: event.id,

@@ -93,7 +93,10 @@ export function sampleResource(type: string): JsonApiResource {
       data: { type: `${rel.name}s`, id: `${rel.name}-0000-4000-8000-000000000001` },
     };
   }
-  for (const rel of spec.counts) relationships[rel.name] = { meta: { count: 1 } };
+  for (const meta of spec.relationshipMeta) {
+    const rel = (relationships[meta.relationship] ??= {});
+    rel.meta = { ...rel.meta, [meta.key]: 1 };
+  }
   return {
     id: `${spec.noun}-0000-4000-8000-000000000001`.replace(/_/g, '-'),
     type,
@@ -104,7 +107,14 @@ export function sampleResource(type: string): JsonApiResource {
 
 /** Payload meta of each kind, as Keygen sends it. */
 export const SAMPLE_META: Record<NonNullable<PayloadShape['meta']>, Record<string, unknown>> = {
-  validation: { ts: SAMPLE_DATE, valid: true, detail: 'is valid', code: 'VALID' },
+  validation: {
+    ts: SAMPLE_DATE,
+    valid: true,
+    detail: 'is valid',
+    code: 'VALID',
+    nonce: 1751313011,
+    scope: { fingerprint: '4f:1a:9c:2e:7b:d0', entitlements: ['FEATURE_A'] },
+  },
   'password-reset': { passwordResetToken: 'c5f0e7a1b2d34c8e9f6a7b8c9d0e1f2a' },
   upgrade: { current: '2.4.0', next: '2.4.1' },
   proof: { proof: 'proof-data.signature' },

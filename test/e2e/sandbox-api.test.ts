@@ -393,10 +393,12 @@ describe('users and machines', () => {
       body: { data: { type: 'users', attributes: { email: 'New@Example.com', firstName: 'New' } } },
     });
     expect(created.status).toBe(201);
+    // Keygen's fullName needs both names.
     expect(created.body.data.attributes).toMatchObject({
       email: 'new@example.com',
-      fullName: 'New',
+      fullName: null,
       role: 'user',
+      status: 'ACTIVE',
     });
     const id = created.body.data.id;
     expect(
@@ -649,5 +651,65 @@ describe('more license actions', () => {
     const asFile = await api(sandbox, 'GET', `/machines/${id}/actions/check-out`);
     expect(asFile.headers.get('content-type')).toBe('application/octet-stream');
     expect(String(asFile.body)).toMatch(/^-----BEGIN MACHINE FILE-----\n/);
+  });
+});
+
+describe('values as Keygen computes them', () => {
+  const post = (path: string, data: unknown) => api(sandbox, 'POST', path, { body: { data } });
+
+  test('a self-hosted CE account has no status; fullName only with both names', async () => {
+    const account = await api(sandbox, 'GET', '');
+    expect(account.body.data.attributes).toMatchObject({ status: null, protected: false });
+    const user = await post('/users', {
+      type: 'users',
+      attributes: { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper' },
+    });
+    expect(user.body.data.attributes).toMatchObject({ fullName: 'Grace Hopper', status: 'ACTIVE' });
+    const admin = await api(sandbox, 'GET', '/me');
+    expect(admin.body.data.attributes).toMatchObject({ role: 'admin', status: 'ACTIVE' });
+  });
+
+  test('a machine: heartbeat duration 600, maxProcesses overrides, ping ALIVE, reset NOT_STARTED', async () => {
+    const license = await post('/licenses', {
+      type: 'licenses',
+      attributes: { maxProcesses: 4 },
+      relationships: { policy: { data: { type: 'policies', id: sandbox.seed.policyIds.timed } } },
+    });
+    expect(license.body.data.attributes.protected).toBe(false);
+    const activate = (fingerprint: string, attributes: object = {}) =>
+      post('/machines', {
+        type: 'machines',
+        attributes: { fingerprint, ...attributes },
+        relationships: { license: { data: { type: 'licenses', id: license.body.data.id } } },
+      });
+    const plain = await activate('hb-1');
+    expect(plain.status).toBe(201);
+    expect(plain.body.data.attributes).toMatchObject({
+      requireHeartbeat: false,
+      heartbeatStatus: 'NOT_STARTED',
+      heartbeatDuration: 600,
+      maxProcesses: 4,
+      lastHeartbeat: null,
+      nextHeartbeat: null,
+    });
+    const own = await activate('hb-2', { maxProcesses: 9 });
+    expect(own.body.data.attributes.maxProcesses).toBe(9);
+
+    const before = Date.now();
+    const ping = await api(sandbox, 'POST', '/machines/hb-1/actions/ping');
+    expect(ping.status).toBe(200);
+    const pinged = ping.body.data.attributes;
+    expect(pinged).toMatchObject({ requireHeartbeat: true, heartbeatStatus: 'ALIVE' });
+    expect(Date.parse(pinged.lastHeartbeat)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(pinged.nextHeartbeat) - Date.parse(pinged.lastHeartbeat)).toBe(600_000);
+
+    const reset = await api(sandbox, 'POST', `/machines/${plain.body.data.id}/actions/reset`);
+    expect(reset.body.data.attributes).toMatchObject({
+      requireHeartbeat: false,
+      heartbeatStatus: 'NOT_STARTED',
+      lastHeartbeat: null,
+      nextHeartbeat: null,
+    });
+    expect((await api(sandbox, 'POST', '/machines/nope/actions/ping')).status).toBe(404);
   });
 });

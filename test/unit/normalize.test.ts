@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { DeliveryError, readDelivery, readWebhookEvent } from '../../keygen/delivery';
 import { EVENTS, findEvent, type KeygenEvent } from '../../keygen/events';
 import {
+  metaFields,
+  metaOutputFields,
   EVENT_FIELDS,
   eventOutputFields,
   flattenEvent,
@@ -470,6 +472,14 @@ const LICENSE_ATTRIBUTES: Record<string, 'string' | 'date' | 'integer' | 'boolea
   updated: 'date',
 };
 const LICENSE_RELATIONSHIPS = ['environment', 'product', 'policy', 'group'];
+/** Keygen 1.8 license relationship meta (keygen-api app/serializers/license_serializer.rb). */
+const LICENSE_RELATIONSHIP_META = [
+  ['users', 'count'],
+  ['machines', 'count'],
+  ['machines', 'cores'],
+  ['machines', 'memory'],
+  ['machines', 'disk'],
+];
 
 const text = fc.oneof(fc.string(), fc.constant('null'), fc.constant(''));
 const isoDate = fc
@@ -537,9 +547,22 @@ const licenseArbitrary = fc
     ),
     ownerAs: fc.constantFrom('owner', 'user'),
     owner: relationship('users'),
-    counts: fc.record({
-      users: fc.option(fc.nat(), { nil: undefined }),
-      machines: fc.option(fc.nat(), { nil: undefined }),
+    // Keygen 1.8's meta keys, and one it may add later (gpuCount), each one present or not.
+    relationshipMeta: fc.record({
+      users: fc.option(fc.record({ count: fc.nat() }, { requiredKeys: [] }), { nil: undefined }),
+      machines: fc.option(
+        fc.record(
+          {
+            count: fc.nat(),
+            cores: fc.nat(),
+            memory: fc.nat(),
+            disk: fc.nat(),
+            gpuCount: fc.nat(),
+          },
+          { requiredKeys: [] },
+        ),
+        { nil: undefined },
+      ),
     }),
     extraRelationships: fc.dictionary(
       camel.filter(
@@ -564,8 +587,8 @@ const licenseArbitrary = fc
     };
     for (const [name, rel] of Object.entries(g.relationships)) if (rel) relationships[name] = rel;
     if (g.owner) relationships[g.ownerAs] = g.owner;
-    for (const [name, count] of Object.entries(g.counts))
-      relationships[name] = count === undefined ? {} : { meta: { count } };
+    for (const [name, meta] of Object.entries(g.relationshipMeta))
+      relationships[name] = meta === undefined ? {} : { meta };
     Object.assign(relationships, g.extraRelationships);
     const resource: JsonApiResource = { id: g.id, type: 'licenses', attributes, relationships };
     return { resource, generated: g };
@@ -603,8 +626,13 @@ describe('properties', () => {
           expected[`license_${name}_id`] = generated.relationships[name]?.data?.id ?? null;
         }
         expected.license_owner_id = generated.owner?.data?.id ?? null;
-        expected.license_users_count = generated.counts.users ?? null;
-        expected.license_machines_count = generated.counts.machines ?? null;
+        const meta: Record<string, Record<string, number> | undefined> = generated.relationshipMeta;
+        for (const [name, key] of LICENSE_RELATIONSHIP_META) {
+          expected[`license_${name}_${key}`] = meta[name]?.[key] ?? null;
+        }
+        if (meta.machines?.gpuCount !== undefined) {
+          expected.license_machines_gpu_count = meta.machines.gpuCount;
+        }
         for (const [name, rel] of Object.entries(generated.extraRelationships)) {
           const key = `license_${snake(name)}`;
           if (Array.isArray(rel.data)) {
@@ -1046,5 +1074,43 @@ describe('new attributes, relationships and types', () => {
     expect(flat.license_entitlement_entitlement_ids).toBe('ent-1');
     expect(flat.resource_id).toBe('le-1');
     expect(flat.license_entitlements).toHaveLength(1);
+  });
+});
+
+describe('payload and relationship meta beyond the table', () => {
+  it('a validation scope key Keygen adds later still flows; lists stay lists; absent keys are null', () => {
+    const flat = metaFields('validation', {
+      valid: true,
+      code: 'VALID',
+      nonce: 42,
+      scope: { fingerprints: ['a', 'b'], customKey: 'x', nested: { deep: 1 } },
+    });
+    expect(flat).toMatchObject({
+      validation_nonce: 42,
+      validation_scope_fingerprints: ['a', 'b'],
+      validation_scope_fingerprint: null,
+      validation_scope_product: null,
+      validation_scope_custom_key: 'x',
+      validation_scope_nested: '{"deep":1}',
+    });
+    const declared = metaOutputFields('validation').map((f) => f.key);
+    expect(Object.keys(flat).filter((k) => !declared.includes(k))).toEqual([
+      'validation_scope_custom_key',
+      'validation_scope_nested',
+    ]);
+  });
+
+  it('every scalar key of any relationship’s meta becomes <noun>_<relationship>_<key>', () => {
+    const flat = flattenResource({
+      id: 'u1',
+      type: 'users',
+      relationships: {
+        account: { meta: { count: 9 } },
+        licenses: { meta: { count: 2, activeCount: 1, nested: { no: true } } },
+      },
+    });
+    expect(flat).toMatchObject({ user_licenses_count: 2, user_licenses_active_count: 1 });
+    expect(flat).not.toHaveProperty('user_licenses_nested');
+    expect(flat).not.toHaveProperty('user_account_count');
   });
 });

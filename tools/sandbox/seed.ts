@@ -144,7 +144,7 @@ export function seed(store: Store): Seed {
       expiry: null,
       uses: 0,
       suspended: false,
-      protected: false,
+      protected: null,
       version: null,
       maxMachines: null,
       maxProcesses: null,

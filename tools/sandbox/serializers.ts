@@ -109,12 +109,29 @@ export function policyOf(ctx: Context, license: License): Policy {
   return policy;
 }
 
-const CHECK_IN_UNITS_MS: Record<string, number> = {
-  day: MS_PER_DAY,
-  week: 7 * MS_PER_DAY,
-  month: 30 * MS_PER_DAY,
-  year: 365 * MS_PER_DAY,
-};
+/**
+ * `lastCheckIn + count.interval` as Rails adds durations (keygen-api License#next_check_in_at):
+ * days and weeks in UTC days, months and years in calendar months, clamped to the month's last day.
+ */
+export function nextCheckIn(lastCheckIn: string, interval: string, count: number): string | null {
+  const at = new Date(lastCheckIn);
+  const months = interval === 'month' ? count : interval === 'year' ? 12 * count : 0;
+  const days = interval === 'day' ? count : interval === 'week' ? 7 * count : 0;
+  if (!months && !days) return null;
+  if (months) {
+    const day = at.getUTCDate();
+    at.setUTCDate(1);
+    at.setUTCMonth(at.getUTCMonth() + months);
+    const lastDay = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 0)).getUTCDate();
+    at.setUTCDate(Math.min(day, lastDay));
+  }
+  return new Date(at.getTime() + days * MS_PER_DAY).toISOString();
+}
+
+/** A license's users: its owner and the users attached to it (keygen-api License#users_count). */
+export function licenseUserIds(license: License): string[] {
+  return [...(license.ownerId ? [license.ownerId] : []), ...(license.userIds ?? [])];
+}
 
 export function serializeLicense(ctx: Context, license: License): Resource {
   const policy = policyOf(ctx, license);
@@ -122,13 +139,12 @@ export function serializeLicense(ctx: Context, license: License): Resource {
   const machines = ctx.store.machines.all().filter((m) => m.licenseId === license.id);
   const sum = (pick: (m: Machine) => number | null) =>
     machines.reduce((n, m) => n + (pick(m) ?? 0), 0);
-  const interval =
-    policy.requireCheckIn && policy.checkInInterval
-      ? (CHECK_IN_UNITS_MS[policy.checkInInterval] ?? 0) * (policy.checkInIntervalCount ?? 1)
-      : 0;
-  const nextCheckIn =
-    interval && license.lastCheckIn
-      ? new Date(Date.parse(license.lastCheckIn) + interval).toISOString()
+  const nextCheckInAt =
+    policy.requireCheckIn &&
+    policy.checkInInterval &&
+    policy.checkInIntervalCount &&
+    license.lastCheckIn
+      ? nextCheckIn(license.lastCheckIn, policy.checkInInterval, policy.checkInIntervalCount)
       : null;
   return {
     id: license.id,
@@ -144,7 +160,7 @@ export function serializeLicense(ctx: Context, license: License): Resource {
       encrypted: policy.encrypted,
       strict: policy.strict,
       floating: policy.floating,
-      protected: license.protected,
+      protected: license.protected ?? policy.protected,
       version: license.version,
       maxMachines: license.maxMachines ?? policy.maxMachines,
       maxProcesses: license.maxProcesses ?? policy.maxProcesses,
@@ -157,7 +173,7 @@ export function serializeLicense(ctx: Context, license: License): Resource {
       requireCheckIn: policy.requireCheckIn,
       lastValidated: license.lastValidated,
       lastCheckIn: license.lastCheckIn,
-      nextCheckIn,
+      nextCheckIn: nextCheckInAt,
       lastCheckOut: license.lastCheckOut,
       metadata: printedMetadata(license.metadata),
       created: license.created,
@@ -169,7 +185,7 @@ export function serializeLicense(ctx: Context, license: License): Resource {
       policy: to(`${self}/policy`, ref('policies', license.policyId)),
       group: to(`${self}/group`, ref('groups', license.groupId)),
       owner: to(`${self}/owner`, ref('users', license.ownerId)),
-      users: withMeta(`${self}/users`, { count: license.ownerId ? 1 : 0 }),
+      users: withMeta(`${self}/users`, { count: licenseUserIds(license).length }),
       machines: withMeta(`${self}/machines`, {
         cores: sum((m) => m.cores),
         memory: sum((m) => m.memory),
@@ -183,10 +199,56 @@ export function serializeLicense(ctx: Context, license: License): Resource {
   };
 }
 
+/** Keygen's HEARTBEAT_TTL: a machine's heartbeat duration when its policy sets none. */
+export const HEARTBEAT_TTL_S = 600;
+
+/** keygen-api Machine#heartbeat_status, without the RESURRECTED override of a ping's own answer. */
+export function heartbeatStatus(
+  machine: Machine,
+  policy: Policy | undefined,
+  now = Date.now(),
+): { status: string; duration: number; required: boolean; next: string | null } {
+  const duration = policy?.heartbeatDuration ?? HEARTBEAT_TTL_S;
+  const last = machine.lastHeartbeat ? Date.parse(machine.lastHeartbeat) : undefined;
+  const next = last === undefined ? undefined : last + duration * 1000;
+  const required = Boolean(policy?.requireHeartbeat) || last !== undefined;
+  const status =
+    next === undefined
+      ? !required || Date.parse(machine.created) >= now - duration * 1000
+        ? 'NOT_STARTED'
+        : 'DEAD'
+      : next >= now
+        ? 'ALIVE'
+        : 'DEAD';
+  return {
+    status,
+    duration,
+    required,
+    next: next === undefined ? null : new Date(next).toISOString(),
+  };
+}
+
+/**
+ * Whether a dead machine may come back (keygen-api Machine#resurrection_period_passed?): always,
+ * never, or within N minutes of its missed heartbeat.
+ */
+export function mayResurrect(machine: Machine, policy: Policy | undefined, now: number): boolean {
+  const strategy = policy?.heartbeatResurrectionStrategy;
+  if (strategy === 'ALWAYS_REVIVE') return true;
+  const minutes = /^(\d+)_MINUTE_REVIVE$/.exec(strategy ?? '');
+  if (!minutes || !machine.lastHeartbeat) return false;
+  const next = Date.parse(heartbeatStatus(machine, policy, now).next ?? '');
+  return now <= next + Number(minutes[1]) * 60_000;
+}
+
 export function serializeMachine(ctx: Context, machine: Machine): Resource {
   const license = ctx.store.licenses.get(machine.licenseId);
   const policy = license ? policyOf(ctx, license) : undefined;
   const self = path(ctx, 'machines', machine.id);
+  const heartbeat = heartbeatStatus(machine, policy);
+  const licenseMaxProcesses = license
+    ? (license.maxProcesses ?? policy?.maxProcesses ?? null)
+    : null;
   return {
     id: machine.id,
     type: 'machines',
@@ -199,13 +261,13 @@ export function serializeMachine(ctx: Context, machine: Machine): Resource {
       hostname: machine.hostname,
       platform: machine.platform,
       name: machine.name,
-      requireHeartbeat: policy?.requireHeartbeat ?? false,
-      heartbeatStatus: 'NOT_STARTED',
-      heartbeatDuration: policy?.heartbeatDuration ?? null,
-      maxProcesses: policy?.maxProcesses ?? null,
+      requireHeartbeat: heartbeat.required,
+      heartbeatStatus: heartbeat.status,
+      heartbeatDuration: heartbeat.duration,
+      maxProcesses: machine.maxProcesses ?? licenseMaxProcesses,
       lastCheckOut: machine.lastCheckOut,
-      lastHeartbeat: null,
-      nextHeartbeat: null,
+      lastHeartbeat: machine.lastHeartbeat ?? null,
+      nextHeartbeat: heartbeat.next,
       metadata: printedMetadata(machine.metadata),
       created: machine.created,
       updated: machine.updated,
@@ -225,7 +287,9 @@ export function serializeMachine(ctx: Context, machine: Machine): Resource {
 
 export function serializeUser(ctx: Context, user: User): Resource {
   const self = path(ctx, 'users', user.id);
-  const fullName = [user.firstName, user.lastName].filter(Boolean).join(' ') || null;
+  // keygen-api User#full_name: nil unless both names are set.
+  const fullName =
+    user.firstName !== null && user.lastName !== null ? `${user.firstName} ${user.lastName}` : null;
   return {
     id: user.id,
     type: 'users',
@@ -253,14 +317,24 @@ export function serializeUser(ctx: Context, user: User): Resource {
   };
 }
 
-/** BANNED, else ACTIVE while the user owns a license that is not expired or idle, else INACTIVE. */
-function userStatus(ctx: Context, user: User): string {
+/**
+ * keygen-api User#status: BANNED; else ACTIVE when the user was created in the last 90 days or any
+ * license they own or are attached to was created, validated, checked out or checked in then (any
+ * role); else INACTIVE.
+ */
+export function userStatus(ctx: Context, user: User, now = Date.now()): string {
   if (user.banned) return 'BANNED';
-  if (user.role !== 'user') return 'ACTIVE';
-  const live = ctx.store.licenses
+  const recent = (date: string | null) =>
+    date !== null && now - Date.parse(date) <= INACTIVE_AFTER_MS;
+  if (recent(user.created)) return 'ACTIVE';
+  const active = ctx.store.licenses
     .all()
-    .some((l) => l.ownerId === user.id && ['ACTIVE', 'EXPIRING'].includes(licenseStatus(ctx, l)));
-  return live ? 'ACTIVE' : 'INACTIVE';
+    .some(
+      (l) =>
+        licenseUserIds(l).includes(user.id) &&
+        [l.created, l.lastValidated, l.lastCheckOut, l.lastCheckIn].some(recent),
+    );
+  return active ? 'ACTIVE' : 'INACTIVE';
 }
 
 export function serializeProduct(ctx: Context, product: Product): Resource {
@@ -486,7 +560,8 @@ export function serializeAccount(ctx: Context): Resource {
       name: account.name,
       slug: account.slug,
       apiVersion: account.apiVersion,
-      status: 'ACTIVE',
+      // A self-hosted Keygen CE account has no billing, so no status (keygen-api Account#status).
+      status: null,
       protected: false,
       created: account.created,
       updated: account.updated,

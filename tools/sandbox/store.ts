@@ -85,7 +85,8 @@ export interface License extends Stamped {
   expiry: string | null;
   uses: number;
   suspended: boolean;
-  protected: boolean;
+  /** `null`: the policy's `protected` applies (Keygen's License#protected?). */
+  protected: boolean | null;
   version: string | null;
   maxMachines: number | null;
   maxProcesses: number | null;
@@ -99,6 +100,8 @@ export interface License extends Stamped {
   lastCheckOut: string | null;
   metadata: Metadata;
   entitlementIds: string[];
+  /** Users attached as license users (besides the owner). */
+  userIds?: string[];
 }
 
 export interface User extends Stamped {
@@ -123,7 +126,11 @@ export interface Machine extends Stamped {
   hostname: string | null;
   platform: string | null;
   name: string | null;
+  /** Overrides the license's (and so the policy's) maxProcesses. */
+  maxProcesses?: number | null;
   lastCheckOut: string | null;
+  /** Set by a heartbeat ping, cleared by a reset. */
+  lastHeartbeat?: string | null;
   metadata: Metadata;
 }
 

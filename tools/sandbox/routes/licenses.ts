@@ -142,7 +142,7 @@ export const licenseRoutes: AppRoute[] = [
       expiry,
       uses: 0,
       suspended: fields.suspended ?? false,
-      protected: fields.protected ?? policy.protected,
+      protected: fields.protected ?? null,
       version: null,
       maxMachines: fields.maxMachines ?? null,
       maxProcesses: fields.maxProcesses ?? null,

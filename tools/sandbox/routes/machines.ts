@@ -1,9 +1,9 @@
 /**
  * Machines: activate (within the license's limit), read by id or fingerprint, update, deactivate,
- * check out.
+ * check out, heartbeat ping and reset.
  */
 import { emit, type App, type AppRoute } from '../api';
-import { badRequest, invalidResource } from '../errors';
+import { badRequest, invalidResource, unprocessableEntity } from '../errors';
 import {
   attributesOf,
   dataOf,
@@ -17,7 +17,7 @@ import {
 } from '../http';
 import { checkOut, checkoutReply, readCheckoutOptions } from '../license-files';
 import * as models from '../models';
-import { policyOf } from '../serializers';
+import { heartbeatStatus, mayResurrect, policyOf } from '../serializers';
 import type { Machine } from '../store';
 import { attribute } from '../values';
 import { licenseIncludes } from './license-actions';
@@ -39,6 +39,9 @@ function applyAttributes(req: Request, machine: Partial<Machine>): void {
     const value = attribute(attributes, name, 'integer');
     if (value !== undefined) machine[name] = value;
   }
+  // An override of the license's maxProcesses; null falls back to the license again.
+  const maxProcesses = attribute(attributes, 'maxProcesses', 'integer');
+  if (maxProcesses !== undefined) machine.maxProcesses = maxProcesses;
   const metadata = attribute(attributes, 'metadata', 'metadata');
   if (metadata !== undefined) machine.metadata = metadata;
 }
@@ -115,7 +118,9 @@ export const machineRoutes: AppRoute[] = [
       hostname: fields.hostname ?? null,
       platform: fields.platform ?? null,
       name: fields.name ?? null,
+      maxProcesses: fields.maxProcesses ?? null,
       lastCheckOut: null,
+      lastHeartbeat: null,
       metadata: fields.metadata ?? {},
     });
     emit(app, 'machine.created', models.machines, machine);
@@ -136,6 +141,36 @@ export const machineRoutes: AppRoute[] = [
     emit(app, 'machine.deleted', models.machines, machine);
     app.ctx.store.machines.delete(machine.id);
     return noContent();
+  }),
+  route('POST', 'machines/:id/actions/ping', (req, app) => {
+    const { ctx } = app;
+    const machine = models.findOr404(ctx, req, models.machines, req.params.id);
+    const license = ctx.store.licenses.get(machine.licenseId);
+    const policy = license ? policyOf(ctx, license) : undefined;
+    const now = Date.now();
+    const dead = heartbeatStatus(machine, policy, now).status === 'DEAD';
+    if (dead && !mayResurrect(machine, policy, now)) {
+      throw unprocessableEntity('is dead', undefined, 'MACHINE_HEARTBEAT_DEAD');
+    }
+    machine.lastHeartbeat = new Date(now).toISOString();
+    ctx.store.machines.touch(machine);
+    const doc = machineDoc(app, machine);
+    // Keygen reports RESURRECTED in the answer and the event of the ping that revived the machine.
+    if (dead) doc.data.attributes.heartbeatStatus = 'RESURRECTED';
+    const owners = models.machines.products(ctx, machine);
+    app.deliveries.broadcast(
+      dead ? 'machine.heartbeat.resurrected' : 'machine.heartbeat.ping',
+      { data: doc.data },
+      owners === 'any' ? [] : owners,
+    );
+    return ok(doc);
+  }),
+  route('POST', 'machines/:id/actions/reset', (req, app) => {
+    const machine = models.findOr404(app.ctx, req, models.machines, req.params.id);
+    machine.lastHeartbeat = null;
+    app.ctx.store.machines.touch(machine);
+    emit(app, 'machine.heartbeat.reset', models.machines, machine);
+    return ok(machineDoc(app, machine));
   }),
   ...['POST', 'GET'].map((method) =>
     route<App>(method, 'machines/:id/actions/check-out', (req, app) => {
