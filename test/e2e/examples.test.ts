@@ -78,7 +78,8 @@ beforeAll(async () => {
     for (const step of example.steps) {
       if (!('trigger' in step)) continue;
       for (const key of step.trigger.filter(isHook)) {
-        hookZaps.set(key, await relay.subscribe(key, resolveStatic(step.input ?? {})));
+        // A trigger is a Zap's first step: its inputs are plain values, with nothing to map.
+        hookZaps.set(key, await relay.subscribe(key, { ...step.input }));
       }
     }
   }
@@ -88,11 +89,6 @@ afterAll(async () => {
   await relay?.close();
   await sandbox?.close();
 }, 30_000);
-
-/** Trigger inputs map nothing (a trigger is the first step): only plain values. */
-function resolveStatic(input: Record<string, Value>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(input));
-}
 
 class StepFailure extends Error {}
 
@@ -284,20 +280,60 @@ async function runStep(example: ExampleZap, index: number, step: Step, outputs: 
   return output;
 }
 
+/** Runs an example step by step; what each step handed on. */
+async function run(example: ExampleZap): Promise<Output[]> {
+  // Deliveries of earlier examples' actions land before a trigger example reads them.
+  await sandbox.idle();
+  const outputs: Output[] = [];
+  for (const [index, step] of example.steps.entries()) {
+    outputs.push((await runStep(example, index, step, outputs)) as Output);
+  }
+  return outputs;
+}
+
 describe('the example Zaps run against the sandbox', () => {
   it.each(EXAMPLE_ZAPS.map((example) => [example.id, example] as const))(
     '%s',
     async (_id, example) => {
-      // Deliveries of earlier examples' actions land before a trigger example reads them.
-      await sandbox.idle();
-      const outputs: Output[] = [];
-      for (const [index, step] of example.steps.entries()) {
-        outputs.push((await runStep(example, index, step, outputs)) as Output);
-      }
+      const outputs = await run(example);
       expect(outputs).toHaveLength(example.steps.length);
+      expect(outputs.every((output) => typeof output === 'object' && output !== null)).toBe(true);
     },
     60_000,
   );
+
+  it.each([
+    [
+      'a mapped field the earlier step did not return',
+      { create: 'suspend_license', input: { license: '{{step1.license_id}}' } },
+      'broken, step 2: maps {{step1.license_id}}, but step 1 returned no "license_id"',
+    ],
+    [
+      'a mapping of a later step',
+      { create: 'suspend_license', input: { license: '{{step3.id}}' } },
+      'broken, step 2: {{step3.id}} names a step that does not come before it',
+    ],
+    [
+      'a filter that would stop the Zap',
+      { filter: '{{step1.status}}', equals: 'active' },
+      'broken, step 2: the filter stops the Zap: {{step1.status}} is "past_due"',
+    ],
+    [
+      'a search that finds nothing',
+      { search: 'find_user', input: { email: 'nobody@example.com' } },
+      'broken, step 2: find_user found nothing',
+    ],
+  ] as const)('fails an example with %s', async (_what, step, message) => {
+    const broken: ExampleZap = {
+      id: 'broken',
+      title: 'Broken',
+      steps: [
+        { app: 'Stripe', event: 'Updated Subscription', output: { status: 'past_due' } },
+        step,
+      ],
+    };
+    await expect(run(broken)).rejects.toThrow(message);
+  });
 
   it('ran every visible trigger, action and search', () => {
     const visible = (['triggers', 'creates', 'searches'] as const).flatMap((group) =>
