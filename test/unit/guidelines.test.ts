@@ -223,4 +223,20 @@ describe('the app definition meets the review guidelines', () => {
     expect(installed.version).toBe(NEWEST_CORE);
     expect((App as unknown as { platformVersion: string }).platformVersion).toBe(NEWEST_CORE);
   });
+
+  it('new_event adds the chosen events’ other fields to its static ones, each once', async () => {
+    const fields = definition.triggers.new_event.operation.outputFields ?? [];
+    const dynamic = fields.find((field) => typeof field === 'function') as unknown as (
+      z: unknown,
+      bundle: { inputData: Record<string, unknown> },
+    ) => Promise<Field[]>;
+    const chosen = await dynamic(
+      {},
+      { inputData: { events: ['user.created', 'license.created'] } },
+    );
+    const fixed = new Set(labelledKeys(fields));
+    expect(chosen.map((field) => field.key)).toContain('user_email');
+    expect(chosen.filter((field) => fixed.has(field.key))).toEqual([]);
+    expect(chosen.every((field) => Boolean(field.label))).toBe(true);
+  });
 });
