@@ -37,7 +37,7 @@ interface Checkout {
 }
 
 const SUSPENDED_NOTE =
-  "Keygen also checks out files for suspended and expired licenses: the file records the license's status and expiry for your app to check.";
+  "Files are also checked out for suspended and expired licenses: the file records the license's status and expiry for your app to check.";
 
 const ROWS: readonly Checkout[] = [
   {
@@ -45,7 +45,7 @@ const ROWS: readonly Checkout[] = [
     subject: 'license',
     file: 'license-files',
     label: 'Check Out License File',
-    description: `Checks out a license file: a certificate signed by Keygen that your app verifies offline (air-gapped or on-premise installs). Returns the certificate as text and as a .lic file an email step can attach. ${SUSPENDED_NOTE}`,
+    description: `Checks out a license file: a signed certificate that your app verifies offline (air-gapped or on-premise installs). Returns the certificate as text and as a .lic file an email step can attach. ${SUSPENDED_NOTE}`,
     includes: [
       ['entitlements', 'Entitlements'],
       ['product', 'Product'],
@@ -64,7 +64,7 @@ const ROWS: readonly Checkout[] = [
     subject: 'machine',
     file: 'machine-files',
     label: 'Check Out Machine File',
-    description: `Checks out a machine file: a certificate signed by Keygen that node-locks an offline install to one machine. Returns the certificate as text and as a .lic file an email step can attach. ${SUSPENDED_NOTE}`,
+    description: `Checks out a machine file: a signed certificate that node-locks an offline install to one machine. Returns the certificate as text and as a .lic file an email step can attach. ${SUSPENDED_NOTE}`,
     includes: [
       ['license', 'License'],
       ['license.entitlements', 'License Entitlements'],

@@ -56,6 +56,13 @@ const countField = (key: string, label: string, helpText: string): Field => ({
   helpText,
 });
 
+/** Zapier asks destructive actions to say so in the form, as a `copy` field (Markdown). */
+const cannotBeUndone = (what: string): Field => ({
+  key: 'cannot_be_undone',
+  type: 'copy',
+  helpText: `**This cannot be undone.** ${what}`,
+});
+
 const ROWS: readonly RecordAction[] = [
   {
     key: 'suspend_license',
@@ -95,16 +102,21 @@ const ROWS: readonly RecordAction[] = [
     subject: 'license',
     label: 'Revoke License',
     description:
-      'Revokes a license: Keygen deletes it and sends a license.revoked event. Returns the license as it was just before.',
+      'Revokes a license: the license is deleted and a license.revoked event is sent. Returns the license as it was just before.',
     verb: 'revoke',
     method: 'DELETE',
     path: ['actions', 'revoke'],
+    inputs: [
+      cannotBeUndone(
+        'Revoking deletes the license and its machines for good: the key stops validating at once.',
+      ),
+    ],
     read: 'before',
   },
   {
     key: 'check_in_license',
     subject: 'license',
-    label: 'Check In License',
+    label: 'Check in License',
     description:
       'Checks in a license whose policy requires check-ins, restarting its check-in interval.',
     verb: 'check in',
@@ -151,7 +163,7 @@ const ROWS: readonly RecordAction[] = [
     subject: 'license',
     label: 'Change License Policy',
     description:
-      "Moves a license to another policy of the same product. Depending on the new policy's transfer strategy, Keygen may reset the expiry.",
+      "Moves a license to another policy of the same product. Depending on the new policy's transfer strategy, the expiry may be reset.",
     verb: 'change the policy of',
     method: 'PUT',
     path: ['policy'],
@@ -216,6 +228,11 @@ const ROWS: readonly RecordAction[] = [
     verb: 'delete',
     method: 'DELETE',
     path: [],
+    inputs: [
+      cannotBeUndone(
+        'Deleting removes the license and its machines for good: the key stops validating at once.',
+      ),
+    ],
     read: 'before',
   },
   {
@@ -242,7 +259,7 @@ const ROWS: readonly RecordAction[] = [
     subject: 'machine',
     label: 'Deactivate Machine',
     description:
-      'Deactivates a machine: Keygen deletes it, freeing its place on the license. Returns the machine as it was just before.',
+      'Deactivates a machine: the machine is deleted, freeing its place on the license. Returns the machine as it was just before.',
     verb: 'deactivate',
     method: 'DELETE',
     path: [],

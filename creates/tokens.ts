@@ -6,7 +6,7 @@ export const createLicenseToken = defineRecordCreate({
   noun: 'Token',
   label: 'Create License Token',
   description:
-    "Creates a token for a license, which your app can use to activate and manage the license's machines. The token is a secret that grants access to the license: Keygen shows it only in this step's output (Token Secret), so pass it straight on and never post it anywhere public.",
+    "Creates a token for a license, which your app can use to activate and manage the license's machines. The token is a secret that grants access to the license: it is shown only in this step's output (Token Secret), so pass it straight on and never post it anywhere public.",
   type: 'tokens',
   parent: 'license',
   inputs: [

@@ -62,8 +62,8 @@ const VALIDATION: RowOptions = { own: true, meta: 'validation' };
 
 const VALIDATE_ONLY =
   'Only the validate actions (POST validate and validate-key) send it; quick GET validations send nothing, and a key that matches no license sends nothing.';
-const CHECKED = 'Keygen checks every 10 minutes and sends it at most once a day per license';
-const CHECKS = 'Keygen checks every 10 minutes';
+const CHECKED = 'It is checked every 10 minutes and sent at most once a day per license';
+const CHECKS = 'It is checked every 10 minutes';
 
 const FAMILIES: readonly Family[] = [
   {
@@ -247,7 +247,7 @@ const FAMILIES: readonly Family[] = [
       ],
       [
         'expired',
-        `a license has expired. ${CHECKS} and sends it when the expiry is less than 12 hours past, at most once a day per license, so normally once per expiry. Licenses without an expiry never fire it.`,
+        `a license has expired. ${CHECKS} and sent when the expiry is less than 12 hours past, at most once a day per license, so normally once per expiry. Licenses without an expiry never fire it.`,
         OWN,
       ],
       [
@@ -257,7 +257,7 @@ const FAMILIES: readonly Family[] = [
       ],
       [
         'check-in-overdue',
-        `a license's required check-in is overdue. ${CHECKS} and sends it when the check-in was missed less than 12 hours ago, at most once a day per license, so normally once per missed check-in. Expired licenses are skipped.`,
+        `a license's required check-in is overdue. ${CHECKS} and sent when the check-in was missed less than 12 hours ago, at most once a day per license, so normally once per missed check-in. Expired licenses are skipped.`,
         OWN,
       ],
       [
@@ -521,7 +521,7 @@ const FAMILIES: readonly Family[] = [
       ['group.updated', 'a user is moved to another group or removed from its group.'],
       [
         'password-reset',
-        "a user requests a password reset (forgot password). The payload carries the password reset token (valid for 24 hours), so you can send your own reset email when Keygen's is turned off.",
+        'a user requests a password reset (forgot password). The payload carries the password reset token (valid for 24 hours), so you can send your own reset email when the built-in one is turned off.',
         { own: true, meta: 'password-reset' },
       ],
     ],
@@ -549,14 +549,15 @@ const AVAILABILITY_NOTES: Readonly<Record<Availability, string>> = {
 const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 /**
- * 'check-in-required-soon' -> 'Check-In Required Soon' (the noun keeps its hyphen);
+ * 'check-in-required-soon' -> 'Check-in Required Soon' (the noun keeps its hyphen, and the part
+ * after it stays lower case as python-titlecase, Zapier's label check, wants);
  * 'checked-in' -> 'Checked In'; 'password-reset' -> 'Password Reset'.
  */
 function labelWords(suffix: string): string {
   return suffix
     .replace(/\bcheck-(in|out)\b/g, 'check~$1')
     .split(/[.-]/)
-    .map((word) => word.split('~').map(capitalize).join('-'))
+    .map((word) => capitalize(word).replace('~', '-'))
     .join(' ');
 }
 

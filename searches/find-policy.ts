@@ -22,7 +22,7 @@ export const findPolicy = defineRecordSearch({
       key: 'policy',
       label: 'Policy ID',
       dynamic: policyField.dynamic,
-      helpText: "Or the policy's ID.",
+      helpText: "Or the policy's ID, instead of its name.",
     },
   ],
   // Keygen can't filter policies by name, so the (short) list is read and matched here.

@@ -60,7 +60,7 @@ export const licenseExpiringWithin = {
   display: {
     label: 'License Expiring Within',
     description:
-      'Triggers when a license comes within the number of days you choose of its expiry (Keygen’s own License Expiring Soon webhook is fixed at 3 days). Fires once per license per expiry date, and again after a renewal.',
+      'Triggers when a license comes within the number of days you choose of its expiry (the License Expiring Soon trigger is fixed at 3 days). Fires once per license per expiry date, and again after a renewal.',
   },
   operation: lazyFields(
     {

@@ -1,6 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { EVENTS, findEvent } from '../keygen/events';
-import { EVENT_FIELDS, eventOutputFields, type OutputField } from '../keygen/normalize';
+import { eventOutputFields, type OutputField } from '../keygen/normalize';
 import { sampleEvent } from '../keygen/samples';
 import { hookTrigger } from './hook';
 
@@ -13,9 +13,15 @@ function chosenEvents(bundle: Bundle): string[] {
   return list.length > 0 ? [...new Set(list)] : ['*'];
 }
 
-/** The fields of the chosen events' payloads, so later steps can map them before a delivery arrives. */
+/** The event the static sample shows (a license created): its fields are listed statically. */
+const SAMPLE_EVENT = findEvent('license.created')!;
+
+/**
+ * The fields of the chosen events' payloads beyond the sample's, so later steps can map them
+ * before a delivery arrives.
+ */
 async function chosenEventFields(_z: ZObject, bundle: Bundle): Promise<OutputField[]> {
-  const seen = new Set(EVENT_FIELDS.map((f) => f.key));
+  const seen = new Set(eventOutputFields(SAMPLE_EVENT).map((f) => f.key));
   const fields: OutputField[] = [];
   for (const type of chosenEvents(bundle)) {
     const event = findEvent(type);
@@ -34,7 +40,7 @@ export const newEvent = hookTrigger({
   noun: 'Event',
   label: 'New Event',
   description:
-    'Triggers when any of the Keygen events you choose happens (every event when you choose none). Each delivery is verified against your account’s signing key.',
+    'Triggers when any of the events you choose happens (every event when you choose none). Each delivery is verified against your account’s signing key.',
   inputFields: [
     {
       key: 'events',
@@ -52,6 +58,7 @@ export const newEvent = hookTrigger({
     },
   ],
   events: chosenEvents,
-  outputFields: () => [...EVENT_FIELDS, chosenEventFields],
-  sample: () => sampleEvent('license.created', findEvent('license.created')!),
+  // Static: every key of the sample, labelled even where Zapier does not run the function.
+  outputFields: () => [...eventOutputFields(SAMPLE_EVENT), chosenEventFields],
+  sample: () => sampleEvent(SAMPLE_EVENT.type, SAMPLE_EVENT),
 });

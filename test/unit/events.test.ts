@@ -1,4 +1,5 @@
 import { EVENTS, eventTriggerKey, findEvent, type KeygenEvent } from '../../keygen/events';
+import { titlecase } from '../helpers/titlecase';
 
 const family = (type: string): string => type.slice(0, type.indexOf('.'));
 
@@ -8,11 +9,8 @@ const get = (type: string): KeygenEvent => {
   return event;
 };
 
-/** Every word, and every hyphenated part of a word, starts with an uppercase letter or a digit. */
-const isTitleCase = (text: string): boolean =>
-  text
-    .split(' ')
-    .every((word) => word.split('-').every((part) => /^[A-Z0-9][A-Za-z0-9]*$/.test(part)));
+/** What Zapier's label check (D018, python-titlecase) accepts. */
+const isTitleCase = (text: string): boolean => text === titlecase(text);
 
 const ZAPIER_KEY = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
 
@@ -130,10 +128,10 @@ describe('event catalog', () => {
   it('gives the expected labels to a few events', () => {
     expect(get('license.expiring-soon').label).toBe('License Expiring Soon');
     expect(get('license.validation.failed').label).toBe('License Validation Failed');
-    expect(get('license.check-in-overdue').label).toBe('License Check-In Overdue');
+    expect(get('license.check-in-overdue').label).toBe('License Check-in Overdue');
     expect(get('license.checked-in').label).toBe('License Checked In');
     expect(get('machine.checked-out').label).toBe('Machine Checked Out');
-    expect(get('license.check-in-required-soon').label).toBe('License Check-In Required Soon');
+    expect(get('license.check-in-required-soon').label).toBe('License Check-in Required Soon');
     expect(get('machine.heartbeat.dead').label).toBe('Machine Heartbeat Dead');
     expect(get('user.password-reset').label).toBe('User Password Reset');
     expect(get('account.settings.created').label).toBe('Account Settings Created');

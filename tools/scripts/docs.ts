@@ -1,11 +1,22 @@
 /**
  * Generates the reference in docs/ from the sources that define it: the event catalog
- * (keygen/events.ts), the field tables (keygen/normalize.ts) and the app definition (inputs of
- * actions and searches). `npm run docs` writes the files; test/tools/docs.test.ts fails when they are
- * stale. A dev tool: the app never imports it.
+ * (keygen/events.ts), the field tables (keygen/normalize.ts), the app definition (inputs of
+ * actions and searches), the example Zaps (tools/examples/) and the recorded public surface
+ * (public-surface.ts). `npm run docs` writes the files; test/tools/docs.test.ts fails when they
+ * are stale. A dev tool: the app never imports it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { renderExamples, type ExamplesApp } from './examples-docs';
+import { renderPublishing } from './publishing-docs';
+import {
+  breakingChanges,
+  nextSurface,
+  publicSurface,
+  surfaceJson,
+  type Surface,
+  type SurfaceApp,
+} from './public-surface';
 import { EVENTS, type KeygenEvent } from '../../keygen/events';
 import {
   EVENT_FIELDS,
@@ -265,19 +276,41 @@ function renderActions(app: AppDefinition): string {
   return `${lines.join('\n')}\n`;
 }
 
+export const SURFACE_FILE = 'docs/public-surface.json';
+
+/** What the surface file and CHANGELOG.md under `root` hold now: the guard's inputs. */
+export function readRecorded(root: string): { surface: Surface; breaking: string[] } {
+  const read = (file: string) => {
+    const target = path.join(root, file);
+    return fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+  };
+  const surface = read(SURFACE_FILE);
+  return {
+    surface: surface ? (JSON.parse(surface) as Surface) : {},
+    breaking: breakingChanges(read('CHANGELOG.md') ?? ''),
+  };
+}
+
 /** Every generated file, by path relative to the project root. */
-export function renderDocs(app: AppDefinition): Record<string, string> {
+export function renderDocs(
+  app: AppDefinition,
+  recorded: { surface: Surface; breaking: string[] },
+): Record<string, string> {
+  const current = publicSurface(app as unknown as SurfaceApp);
   return {
     'docs/events.md': renderEvents(),
     'docs/fields.md': renderFields(),
     'docs/actions.md': renderActions(app),
+    'docs/examples.md': renderExamples(app as unknown as ExamplesApp),
+    'docs/publishing.md': renderPublishing(app as unknown as ExamplesApp),
+    [SURFACE_FILE]: surfaceJson(nextSurface(recorded.surface, current, recorded.breaking)),
   };
 }
 
 /** Writes the files under `root`; returns the paths that changed. */
 export function writeDocs(root: string, app: AppDefinition): string[] {
   const changed: string[] = [];
-  for (const [file, text] of Object.entries(renderDocs(app))) {
+  for (const [file, text] of Object.entries(renderDocs(app, readRecorded(root)))) {
     const target = path.join(root, file);
     if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === text) continue;
     fs.mkdirSync(path.dirname(target), { recursive: true });
