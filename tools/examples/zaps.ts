@@ -198,8 +198,26 @@ export const EXAMPLE_ZAPS: readonly ExampleZap[] = [
       'Use a policy with a signing scheme (such as `ED25519_SIGN`) so your app can verify the file offline. TTL empty means one month, `0` a file that never expires. Files are also checked out for suspended and expired licenses: add a Filter on License Status before step 4 to send only active ones.',
   },
   {
+    id: 'subscription-sync',
+    title: 'A Stripe subscription changes: the license follows it in one step',
+    steps: [
+      stripeSubscription('past_due'),
+      {
+        create: 'sync_license_subscription',
+        input: {
+          subscription_id: '{{step1.id}}',
+          status: '{{step1.status}}',
+          period_end: '{{step1.current_period_end}}',
+        },
+      },
+      slack('License {{step2.license_key}}: {{step2.changes}}'),
+    ],
+    notes:
+      'One Zap on Stripe’s Updated Subscription (and one on Canceled Subscription) covers every status: active and trialing reinstate and set the expiry to the period end, past due suspends, canceled suspends (or revokes or expires, with On Cancel). A repeat writes nothing. The per-status Zaps below are the alternative when you want different logic per status.',
+  },
+  {
     id: 'subscription-past-due',
-    title: 'A Stripe subscription goes past due: suspend the license',
+    title: 'Per status, instead: a Stripe subscription goes past due: suspend the license',
     steps: [
       stripeSubscription('past_due'),
       { filter: '{{step1.status}}', equals: 'past_due' },
@@ -209,11 +227,9 @@ export const EXAMPLE_ZAPS: readonly ExampleZap[] = [
     notes:
       'A license that is already suspended is not an error: the step succeeds with Changed = false, so Stripe’s repeated updates don’t fail the Zap.',
   },
-  // Slot: "A Stripe subscription changes: Sync License With Subscription" (sync_license_subscription)
-  // comes here once that action is merged: one step instead of the filter and search above.
   {
     id: 'subscription-active',
-    title: 'A Stripe subscription is active again: reinstate the license',
+    title: 'Per status, instead: a Stripe subscription is active again: reinstate the license',
     steps: [
       stripeSubscription('active'),
       { filter: '{{step1.status}}', equals: 'active' },
