@@ -1,5 +1,5 @@
 /**
- * The Keygen event catalog: every webhook event type Keygen knows (119, reference §12), with the
+ * The Keygen event catalog: every webhook event type Keygen knows (119: keygen-api db/seeds.rb, the event_types rows), with the
  * label, noun, payload resource, description and trigger flag the integration builds from.
  *
  * The table below is declarative: one family per resource, one row per event. A row gives the

@@ -1,5 +1,5 @@
 // Black-box acceptance tests for the scoping, license-file and validate-key NOT_FOUND contracts,
-// written from shared/design.md and shared/reference/{keygen-api,zapier-platform}.md only. The app
+// written from the published contracts (docs/fields.md, docs/events.md, docs/actions.md) only. The app
 // is loaded as Zapier loads it (root index.js -> built dist/app.js, so `npm run build` first) and
 // driven through createAppTester; Keygen is simulated with nock, deliveries are signed by the
 // independent test signer.
@@ -36,7 +36,7 @@ const SLOW = 60_000;
 const OTHER_PRODUCT = '0a0b0c0d-1111-4222-8333-444455556666';
 const OTHER_POLICY = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 
-// Reference §12: the license events whose payload `data` is one `licenses` resource. The list
+// keygen-api db/seeds.rb and app/models/license.rb: the license events whose payload `data` is one `licenses` resource. The list
 // payloads (license.entitlements.*, license.users.*) are join records, not licenses.
 const LICENSE_PAYLOAD_EVENTS = new Set(
   [

@@ -1,4 +1,4 @@
-// The sandbox stays on this machine (design.md, "Sandbox"): webhook endpoints only on localhost,
+// The sandbox stays on this machine (docs/sandbox.md): webhook endpoints only on localhost,
 // 127.0.0.0/8 or [::1], refused otherwise with Keygen's 422 shape on POST and PATCH; and the
 // delivery worker refuses to send anywhere else even when an endpoint got past the API. Every
 // "refused" URL below either names no reachable host or one on this machine (0.0.0.0, [::]), so

@@ -1,6 +1,6 @@
 // The built app, loaded exactly as Zapier loads it (root index.js -> dist/app.js, so `npm run
 // build` first), typed only as far as the black-box contract tests need, and the Keygen account
-// those tests simulate. Written from shared/design.md, never from the app's sources.
+// those tests simulate. Written from the published contracts (docs/fields.md, docs/actions.md), never from the app's sources.
 import path from 'node:path';
 import { createAppTester } from 'zapier-platform-core';
 

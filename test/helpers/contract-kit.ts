@@ -1,6 +1,6 @@
 // The black-box contract kit: the Keygen account the contract tests simulate with nock (canned
 // resources, errors, the shared delivery fixtures) and the steps they take through the built app
-// (subscribe, deliver, expectations). Written from the contracts in shared/design.md and the facts
+// (subscribe, deliver, expectations). Written from the published contracts (docs/) and the facts
 // of Keygen's and Zapier's behaviour only, never from the app's sources.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -163,7 +163,7 @@ export const notFound = (what: string, id: string) =>
   });
 
 // ---------------------------------------------------------------------------------------------
-// Delivery fixtures (shared/fixtures/deliveries; the repository keeps a copy).
+// Delivery fixtures (test/fixtures/deliveries; the team's shared set when it is there).
 
 export interface Delivery {
   file: string;

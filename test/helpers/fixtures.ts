@@ -23,7 +23,7 @@ export interface DeliveryFixture {
   };
 }
 
-/** Copies of ../shared/fixtures/deliveries, kept in the repository so tests need nothing outside it. */
+/** Real-shaped Keygen deliveries (ids and keys invented), kept in the repository. */
 export const deliveryFixtures: DeliveryFixture[] = fs
   .readdirSync(DIR)
   .filter((file) => file.endsWith('.json'))

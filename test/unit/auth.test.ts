@@ -331,7 +331,7 @@ describe('authentication test: failures', () => {
           `^The Keygen server at ${baseUrl.replace(/[.[\]]/g, '\\$&')} has no account "nope"\\. Check the Account ID`,
         ),
       );
-      // The Cloud case is still explained (design.md), after the Account ID.
+      // The Cloud case is still explained (README, Troubleshooting), after the Account ID.
       expect(error.message.indexOf('custom domain')).toBeGreaterThan(
         error.message.indexOf('Check the Account ID'),
       );

@@ -1,5 +1,5 @@
 /**
- * Zapier's review guidelines (../shared/reference/zapier-integration-checks.md), each checked by
+ * Zapier's review guidelines (Zapier's integration checks: zapier-platform-cli's `validate` and docs.zapier.com/platform/publish/integration-checks-reference), each checked by
  * walking the whole app definition, so that operations and inputs added later are held to them
  * too: D018 labels, no app name in descriptions, a `copy` warning on destructive actions, every
  * sample key labelled, help texts that say something, D028 decided and D027 kept.

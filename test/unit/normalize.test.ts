@@ -440,7 +440,7 @@ describe('outputFields and samples', () => {
 // 3. Properties
 // ---------------------------------------------------------------------------------------------
 
-/** License attributes from the reference (§14) with their JSON types. */
+/** License attributes as keygen-api's app/serializers/license_serializer.rb sends them, with their JSON types. */
 const LICENSE_ATTRIBUTES: Record<string, 'string' | 'date' | 'integer' | 'boolean' | 'list'> = {
   name: 'string',
   key: 'string',

@@ -1,5 +1,5 @@
 /**
- * Webhook delivery as Keygen's broadcast service and webhook worker do it (reference §9–§11): one
+ * Webhook delivery as Keygen's broadcast service and webhook worker do it (keygen-api app/services/broadcast_event_service.rb, app/workers/webhook_worker.rb): one
  * webhook event per subscribed endpoint, a body fixed at creation and re-signed with a fresh Date
  * on every attempt, retries with backoff while the receiver answers non-2xx, 410/530 disabling the
  * endpoint, and a refused or reset connection failing at once. Only the delays are short, and

@@ -1,4 +1,4 @@
-/** Keygen's error bodies (reference §4): `errors[].title/detail/code/source`, thrown by routes. */
+/** Keygen's error bodies (keygen-api app/controllers/application_controller.rb): `errors[].title/detail/code/source`, thrown by routes. */
 
 export interface ErrorObject {
   title: string;

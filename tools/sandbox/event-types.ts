@@ -1,5 +1,5 @@
 /**
- * The event types a webhook endpoint may subscribe to: the rows Keygen seeds (reference §12). The
+ * The event types a webhook endpoint may subscribe to: the rows Keygen seeds (keygen-api db/seeds.rb). The
  * four types Keygen emits without seeding them (group owners, two process events) are refused
  * until they have fired once, which in the sandbox they never do. Written out here rather than
  * taken from the app's catalog, so the sandbox checks the app instead of agreeing with it.

@@ -1,6 +1,6 @@
 /**
  * What every route shares: the request as routes see it, the reply, the route table, JSON:API
- * bodies and Keygen's pagination (reference §6).
+ * bodies and Keygen's pagination (keygen-api app/controllers/concerns/pagination.rb).
  */
 import { ApiError, badRequest } from './errors';
 import type { Token } from './store';

@@ -1,6 +1,6 @@
 /**
  * The account's signing keys, fresh for every run, and Keygen's signature scheme over them
- * (reference §10): one keypair per family, four algorithms.
+ * (https://keygen.sh/docs/api/signatures/): one keypair per family, four algorithms.
  */
 import {
   constants,

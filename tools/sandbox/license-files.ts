@@ -1,5 +1,5 @@
 /**
- * License and machine files (reference §15.1 check-out): the record rendered as a JSON:API
+ * License and machine files (keygen-api app/controllers/api/v1/licenses/actions/checkouts_controller.rb): the record rendered as a JSON:API
  * document with `meta{issued, expiry, ttl}`, base64-encoded (or AES-256-GCM encrypted with the
  * license key), signed as `license/<enc>` or `machine/<enc>`, and wrapped in a PEM-like
  * certificate whose base64 is broken into 60-character lines, as Ruby's encode64 does.

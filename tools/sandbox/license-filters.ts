@@ -1,4 +1,4 @@
-/** The license index filters the app uses (reference §7), as Keygen applies them. */
+/** The license index filters the app uses (keygen-api app/controllers/api/v1/licenses_controller.rb, its has_scope filters), as Keygen applies them. */
 import { badRequest } from './errors';
 import { licenseStatus, type Context } from './serializers';
 import type { License } from './store';

@@ -1,7 +1,7 @@
 /**
  * One row per resource: its name in Keygen's 404 detail, its serializer, the products it belongs
  * to (what a product token and a product-scoped webhook endpoint may see) and the alias Keygen
- * accepts in place of its id (reference §7).
+ * accepts in place of its id (keygen-api app/services/find_by_alias_service.rb).
  */
 import { forbidden, notFound } from './errors';
 import type { Request } from './http';

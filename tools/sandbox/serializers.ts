@@ -1,5 +1,5 @@
 /**
- * JSON:API documents in Keygen CE's serializer order (reference §9.1, §14): attributes first as the
+ * JSON:API documents in Keygen CE's serializer order (keygen-api app/serializers/): attributes first as the
  * serializer lists them, then relationships (`links.related` before `data` or `meta`), then
  * `links.self`. CE has no environments and no permissions, so neither appears.
  */

@@ -1,5 +1,5 @@
 /**
- * The headers of one webhook delivery attempt, signed as Keygen signs them (reference §9.2, §10):
+ * The headers of one webhook delivery attempt, signed as Keygen signs them (keygen-api app/workers/webhook_worker.rb; https://keygen.sh/docs/api/signatures/):
  * draft-cavage over `(request-target) host date digest`, where host and target come from the
  * endpoint URL exactly as it was registered.
  */
@@ -37,7 +37,7 @@ export interface SigningInput {
 
 /**
  * `Date`, `Digest` and `Keygen-Signature` (plus their `Keygen-` twins) for one message: a webhook
- * delivery or an API response (reference §10.6), which Keygen signs the same way.
+ * delivery or an API response (https://keygen.sh/docs/api/signatures/), which Keygen signs the same way.
  */
 export function signatureHeaders(input: SigningInput): Record<string, string> {
   const date = input.date.toUTCString();

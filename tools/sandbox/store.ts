@@ -23,7 +23,7 @@ export interface Product extends Stamped {
   metadata: Metadata;
 }
 
-/** Every policy attribute, in serializer order (reference §14). */
+/** Every policy attribute, in keygen-api's app/serializers/policy_serializer.rb order. */
 export interface PolicyAttributes {
   name: string;
   duration: number | null;
@@ -205,7 +205,7 @@ export class Collection<T extends Stamped> {
     return this.records.get(id);
   }
 
-  /** The first record, oldest first, that matches: how Keygen resolves an alias (reference §7). */
+  /** The first record, oldest first, that matches: how Keygen resolves an alias (keygen-api app/services/find_by_alias_service.rb). */
   find(match: (record: T) => boolean): T | undefined {
     return this.all('asc').find(match);
   }
@@ -239,7 +239,7 @@ export class Store {
   readonly webhookEndpoints = new Collection<WebhookEndpoint>(this);
   readonly webhookEvents = new Collection<WebhookEvent>(this);
 
-  /** A license goes with its machines and tokens, without events for them (reference §12.1). */
+  /** A license goes with its machines and tokens, without events for them (keygen-api app/models/license.rb). */
   deleteLicense(id: string): void {
     for (const machine of this.machines.all())
       if (machine.licenseId === id) this.machines.delete(machine.id);
@@ -261,7 +261,7 @@ export function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
-/** A Keygen v3 token: `<prefix>-<64 hex>v3` (reference §2). */
+/** A Keygen v3 token: `<prefix>-<64 hex>v3` (keygen-api app/models/token.rb). */
 export function tokenSecret(prefix: string): string {
   return `${prefix}-${hex(32)}v3`;
 }

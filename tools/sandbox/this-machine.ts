@@ -1,5 +1,5 @@
 /**
- * The sandbox's promise to stay on this machine (design.md, "Sandbox"): webhooks go only to
+ * The sandbox's promise to stay on this machine (docs/sandbox.md): webhooks go only to
  * localhost, 127.0.0.0/8 or [::1]. The API checks an endpoint's URL when it is saved; the
  * delivery worker checks it again and connects only to loopback addresses, so an endpoint that
  * got into the store another way, or a name that resolves elsewhere, still gets nothing.

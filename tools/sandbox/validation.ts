@@ -1,5 +1,5 @@
 /**
- * License validation, in the order Keygen's validation service checks (reference §14): banned,
+ * License validation, in the order Keygen's validation service checks (keygen-api app/services/license_validation_service.rb): banned,
  * suspended, the scopes asked for, machines, then expiry. Policies in the sandbox restrict access
  * when expired, so an expired license is invalid.
  */

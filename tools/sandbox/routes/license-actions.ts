@@ -1,4 +1,4 @@
-/** License actions (reference §15.1): state changes with their events and Keygen's 422s. */
+/** License actions (keygen-api app/controllers/api/v1/licenses/actions/): state changes with their events and Keygen's 422s. */
 import { emit, type App, type AppRoute } from '../api';
 import { badRequest, invalidResource, unprocessableEntity } from '../errors';
 import { metaOf, noContent, ok, route, type Request } from '../http';

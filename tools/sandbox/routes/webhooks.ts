@@ -1,6 +1,6 @@
 /**
- * Webhook endpoints (reference §8) and the webhook events sent to them, with the retry action.
- * Unlike Keygen, only URLs on this machine are accepted (design.md, "Sandbox"), over http or
+ * Webhook endpoints (keygen-api app/controllers/api/v1/webhook_endpoints_controller.rb) and the webhook events sent to them, with the retry action.
+ * Unlike Keygen, only URLs on this machine are accepted (docs/sandbox.md), over http or
  * https: the sandbox signs real deliveries and must never send one to another host.
  */
 import type { App, AppRoute } from '../api';
