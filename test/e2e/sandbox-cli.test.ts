@@ -1,10 +1,10 @@
 // `npm run sandbox` as a script uses it: the bundled CLI prints exactly one JSON line on stdout
 // once it listens, its token works against the API, and it stops cleanly on SIGINT/SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startProgram, type Run } from '../helpers/process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../../tools/scripts/build') as {
   build: (target: string, overrides?: object) => string;
@@ -19,25 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-function run(args: string[], command = [process.execPath, cli]): Run {
-  const child = spawn(command[0], [...command.slice(1), ...args], {
-    cwd: resolve(__dirname, '..', '..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
+const run = (args: string[], command = [process.execPath, cli]): Run => startProgram(command, args);
 
 async function firstLine(started: Run): Promise<string> {
   while (!started.stdout().includes('\n')) {

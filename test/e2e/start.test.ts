@@ -1,17 +1,16 @@
 // `npm start` as a person meets it (the table view) and `npm run sandbox` beside it: output that
 // fits 120 columns, the same words for the same mistakes, and nothing left in the temp directory.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startProgram, type Run } from '../helpers/process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { build } = require('../../tools/scripts/build') as {
   build: (target: string, overrides?: object) => string;
 };
 
-const ROOT = resolve(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'start-test-'));
 let start: string;
 let sandbox: string;
@@ -23,25 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-function run(program: string, args: string[]): Run {
-  const child = spawn(process.execPath, [program, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
+const run = (program: string, args: string[]): Run =>
+  startProgram([process.execPath, program], args);
 
 async function until<T>(what: string, check: () => T | undefined, limitMs: number): Promise<T> {
   const end = Date.now() + limitMs;

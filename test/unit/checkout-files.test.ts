@@ -3,20 +3,28 @@ import fc from 'fast-check';
 import nock from 'nock';
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
 import { flattenResource, type JsonApiResource } from '../../keygen/normalize';
-import { App, appTester, at, authData, keygenApi, TOKEN } from '../helpers/app';
+import {
+  App,
+  appTester,
+  at,
+  authData,
+  keygenApi,
+  TOKEN,
+  runCreate,
+  LICENSE_ID,
+  LICENSE_KEY,
+} from '../helpers/app';
 import { caught } from '../helpers/errors';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
 type Hydrator = (z: ZObject, bundle: Bundle) => Promise<string>;
-const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
+type Creates = Record<string, { operation: { perform: Perform } }>;
 const hydrators = (App as unknown as { hydrators: Record<string, Hydrator> }).hydrators;
-const run = (key: string, inputData: Record<string, unknown>) =>
-  appTester(creates[key].operation.perform, { authData, inputData });
+const run = runCreate;
 
-const LICENSE_ID = '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f';
 const MACHINE_ID = '3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b';
 const FILE_ID = 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b';
-const KEY = 'C1B6DE-39A6E3-DE1A5A-9E7B6B-8E21D4-V3';
+const KEY = LICENSE_KEY;
 const FINGERPRINT = 'a3f5c2e1b4d6978812ab34cd56ef7890';
 const ISSUED = '2026-11-29T10:00:00.000Z';
 const MONTH = 2_629_746;
@@ -722,8 +730,7 @@ describe('the built app (root index.js, after npm run build)', () => {
       .reply(200, fileAnswer('license-files', cert), JSON_API)
       .get(at(LICENSE_PATH))
       .reply(200, afterCheckOut(license()), JSON_API);
-    const perform = (built.creates as unknown as typeof creates).checkout_license_file.operation
-      .perform;
+    const perform = (built.creates as unknown as Creates).checkout_license_file.operation.perform;
     const result = await createAppTester(built)(perform, {
       authData,
       inputData: { license: LICENSE_ID },

@@ -1,15 +1,10 @@
 import type nock from 'nock';
-import type { Bundle, ZObject } from 'zapier-platform-core';
-import { App, appTester, at, authData, keygenApi, TOKEN } from '../helpers/app';
+import { at, keygenApi, TOKEN, runCreate, LICENSE_ID, LICENSE_KEY } from '../helpers/app';
 import { caught } from '../helpers/errors';
 
-type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
-const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
-const run = (key: string, inputData: Record<string, unknown>) =>
-  appTester(creates[key].operation.perform, { authData, inputData });
+const run = runCreate;
 
-const LICENSE_ID = '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f';
-const KEY = 'C1B6DE-39A6E3-DE1A5A-9E7B6B-8E21D4-V3';
+const KEY = LICENSE_KEY;
 
 function license(attributes: Record<string, unknown> = {}) {
   return {

@@ -1,17 +1,13 @@
-import type { Bundle, ZObject } from 'zapier-platform-core';
+import type { ZObject } from 'zapier-platform-core';
 import { jsonValue, mergeMetadata, metadata } from '../../steps/values';
-import { App, appTester, at, authData, keygenApi } from '../helpers/app';
+import { at, keygenApi, runCreate, LICENSE_ID, LICENSE_KEY } from '../helpers/app';
 import { appError, failure } from '../helpers/errors';
 
-type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
-const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
-const run = (key: string, inputData: Record<string, unknown>) =>
-  appTester(creates[key].operation.perform, { authData, inputData });
+const run = runCreate;
 
-const LICENSE_ID = '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f';
 const POLICY_ID = '2c6a1e4f-0d3b-4a5c-9e8f-7b6a5c4d3e2f';
 const USER_ID = '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
-const KEY = 'C1B6DE-39A6E3-DE1A5A-9E7B6B-8E21D4-V3';
+const KEY = LICENSE_KEY;
 
 const license = (
   attributes: Record<string, unknown> = {},

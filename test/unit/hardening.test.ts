@@ -5,18 +5,25 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { flattenResource, MAX_FLAT_DEPTH, TOO_DEEP } from '../../keygen/normalize';
 import { SignatureError, verifyDelivery } from '../../keygen/signature';
 import { jsonValue } from '../../steps/values';
-import { App, JSON_API, appTester, at, authData, keygenApi, unmatched } from '../helpers/app';
+import {
+  App,
+  JSON_API,
+  appTester,
+  at,
+  authData,
+  keygenApi,
+  unmatched,
+  runCreate,
+  LICENSE_ID,
+} from '../helpers/app';
 import { caught } from '../helpers/errors';
 import { fixture } from '../helpers/fixtures';
 import { makeAccountKeys, signDelivery } from '../helpers/keygen-signer';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<unknown>;
-const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
 const triggers = App.triggers as unknown as Record<string, { operation: { perform: Perform } }>;
-const run = (key: string, inputData: Record<string, unknown>) =>
-  appTester(creates[key].operation.perform, { authData, inputData });
+const run = runCreate;
 
-const LICENSE_ID = '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f';
 const license = { data: { id: LICENSE_ID, type: 'licenses', attributes: { metadata: {} } } };
 
 describe('metadata numbers are sent exactly as typed, or as text', () => {

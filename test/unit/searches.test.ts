@@ -1,6 +1,15 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { resourceOutputFields } from '../../keygen/normalize';
-import { App, appTester, at, authData, keygenApi } from '../helpers/app';
+import {
+  App,
+  appTester,
+  at,
+  authData,
+  keygenApi,
+  runSearch,
+  LICENSE_ID,
+  LICENSE_KEY,
+} from '../helpers/app';
 import { caught } from '../helpers/errors';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>[]>;
@@ -10,11 +19,9 @@ type Operation = {
   sample: Record<string, unknown>;
 };
 const searches = App.searches as unknown as Record<string, { operation: Operation }>;
-const run = (key: string, inputData: Record<string, unknown>) =>
-  appTester(searches[key].operation.perform, { authData, inputData });
+const run = runSearch;
 
-const LICENSE_ID = '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f';
-const KEY = 'C1B6DE-39A6E3-DE1A5A-9E7B6B-8E21D4-V3';
+const KEY = LICENSE_KEY;
 
 const license = (id = LICENSE_ID, attributes: Record<string, unknown> = {}) => ({
   id,

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { App, appTester, at, authData, keygenApi, TOKEN, unmatched } from '../helpers/app';
+import {
+  App,
+  appTester,
+  at,
+  authData,
+  keygenApi,
+  LICENSE_ID,
+  TOKEN,
+  unmatched,
+} from '../helpers/app';
 import { caught } from '../helpers/errors';
 import {
   STATUS_GROUPS,
@@ -15,7 +24,7 @@ const sync = (App.creates as unknown as Record<string, { operation: { perform: P
 const run = (inputData: Record<string, unknown>) =>
   appTester(sync.operation.perform, { authData, inputData });
 
-const ID = '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f';
+const ID = LICENSE_ID;
 const OTHER_ID = '1b2c3d4e-0000-4000-8000-00000000beef';
 const EXPIRY = '2027-01-01T00:00:00.000Z';
 /** 2027-02-01T00:00:00Z in UNIX seconds, as Stripe sends a period end. */
