@@ -1,10 +1,12 @@
 // The story `npm start` tells: a Keygen account (the sandbox) connected to the real app through
 // zapier-platform-core, five Zaps on, actions whose webhooks start those Zaps, a delivery Keygen
 // has to retry, forged deliveries, and the Zaps turned off. Every step checks what it shows.
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { PAYLOAD_API_VERSION } from './delivery';
+import { generateAccountKeys } from './keys';
 import { request } from 'node:http';
 import { startRelay, type Relay, type Zap, type ZapRun } from './relay';
 import { startSandbox, type Sandbox } from './server';
+import { deliveryHeaders } from './signer';
 import type { Outcome } from './zapier-runtime';
 
 export interface RunRow {
@@ -460,14 +462,20 @@ class Story {
         const tampered = body.replace('Scenario License', 'Free Upgrade');
         if (tampered === body)
           throw new Error('the genuine delivery has no license name to tamper with');
-        const otherKey = generateKeyPairSync('ed25519').privateKey;
+        // A well-formed Keygen signature, but by keys that are not the account's.
+        const otherKeys = await generateAccountKeys();
+        const signedByOthers = deliveryHeaders({
+          accountId: this.sandbox.accountId,
+          keys: otherKeys,
+          algorithm: 'ed25519',
+          url: zap.targetUrl,
+          body,
+          apiVersion: PAYLOAD_API_VERSION,
+          date: new Date(),
+        });
         const forgeries: [string, string, Record<string, string>][] = [
           ['body changed after signing', tampered, headers],
-          [
-            'signed with another key',
-            body,
-            signedHeaders(zap.targetUrl, body, this.sandbox.accountId, otherKey),
-          ],
+          ['signed with another key', body, signedByOthers],
         ];
         step.rows = [];
         for (const [forgery, content, sent] of forgeries) {
@@ -629,24 +637,4 @@ function withoutHopHeaders(headers: Record<string, string>) {
       ([name]) => !/^(host|content-length|connection|transfer-encoding)$/i.test(name),
     ),
   );
-}
-
-/** A well-formed Keygen signature, but by a key that is not the account's. */
-function signedHeaders(
-  url: string,
-  body: string,
-  accountId: string,
-  key: ReturnType<typeof generateKeyPairSync>['privateKey'],
-) {
-  const { host, pathname, search } = new URL(url);
-  const date = new Date().toUTCString();
-  const digest = `sha-256=${createHash('sha256').update(body, 'utf8').digest('base64')}`;
-  const signing = `(request-target): post ${pathname}${search}\nhost: ${host.replace(/:\d+$/, '')}\ndate: ${date}\ndigest: ${digest}`;
-  const signature = sign(null, Buffer.from(signing, 'utf8'), key).toString('base64');
-  return {
-    'Content-Type': 'application/json',
-    Date: date,
-    Digest: digest,
-    'Keygen-Signature': `keyid="${accountId}", algorithm="ed25519", signature="${signature}", headers="(request-target) host date digest"`,
-  };
 }
