@@ -25,6 +25,19 @@ export type AppRoute = Route<App>;
 const SUPPORTED_VERSIONS = ['1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * What an activation token may do, on its own license only (keygen-api app/policies/
+ * machine_policy.rb, license_policy.rb, token_policy.rb), among the routes the sandbox serves;
+ * every other route answers it with a 403.
+ */
+const ACTIVATION_TOKEN_ROUTES = [
+  'GET licenses/:id',
+  'GET machines',
+  'GET machines/:id',
+  'POST machines',
+  'DELETE machines/:id',
+  'GET tokens/:id',
+];
 
 /** Sends `event` about `record` to every endpoint subscribed to it. */
 export function emit<T extends Stamped>(
@@ -51,11 +64,6 @@ function authenticate(app: App, header: string | undefined): Bearer {
   }
   const token = app.ctx.store.tokens.find((t) => t.secret === secret);
   if (!token) throw unauthorized('TOKEN_INVALID');
-  // In Keygen a license (activation) token acts for its license only; the sandbox serves admin and
-  // product tokens.
-  if (token.bearerType === 'licenses') {
-    throw forbidden('The sandbox accepts only admin and product tokens');
-  }
   return { token, productId: token.bearerType === 'products' ? token.bearerId : null };
 }
 
@@ -156,6 +164,10 @@ async function dispatch(
   if (bearer) {
     headers['Keygen-Bearer'] = bearer.token.bearerId;
     headers['Keygen-Token'] = bearer.token.id;
+    const routeName = `${found.route.method} ${found.route.pattern.join('/')}`;
+    if (bearer.token.bearerType === 'licenses' && !ACTIVATION_TOKEN_ROUTES.includes(routeName)) {
+      throw forbidden();
+    }
   }
   const req: Request = {
     method: incoming.method ?? 'GET',

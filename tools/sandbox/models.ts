@@ -30,6 +30,8 @@ export interface Model<T extends Stamped> {
   products: (ctx: Context, record: T) => readonly string[] | 'any';
   /** Matches an alias Keygen resolves in the path (a license key, a user's email). */
   alias?: (record: T, value: string) => boolean;
+  /** The license the record belongs to: an activation token sees only its license's records. */
+  license?: (record: T) => string | null;
 }
 
 const licenseProducts = (ctx: Context, licenseId: string) => {
@@ -43,6 +45,7 @@ export const licenses: Model<License> = {
   serialize: s.serializeLicense,
   products: (_ctx, license) => [license.productId],
   alias: (license, value) => license.key === value,
+  license: (license) => license.id,
 };
 
 export const machines: Model<Machine> = {
@@ -51,6 +54,7 @@ export const machines: Model<Machine> = {
   serialize: s.serializeMachine,
   products: (ctx, machine) => licenseProducts(ctx, machine.licenseId),
   alias: (machine, value) => machine.fingerprint === value,
+  license: (machine) => machine.licenseId,
 };
 
 export const users: Model<User> = {
@@ -107,6 +111,7 @@ export const tokens: Model<Token> = {
       : token.bearerType === 'licenses'
         ? licenseProducts(ctx, token.bearerId)
         : [],
+  license: (token) => (token.bearerType === 'licenses' ? token.bearerId : null),
 };
 
 export const webhookEndpoints: Model<WebhookEndpoint> = {
@@ -126,13 +131,24 @@ export const webhookEvents: Model<WebhookEvent> = {
   },
 };
 
-/** Whether the request's bearer may see the record: an admin sees all, a product token its own. */
+/** The license whose activation token the request bears, if it bears one. */
+export function bearerLicense(req: Request): string | null {
+  const token = req.bearer?.token;
+  return token?.bearerType === 'licenses' ? token.bearerId : null;
+}
+
+/**
+ * Whether the request's bearer may see the record: an admin sees all, a product token its
+ * product's, an activation token its license's (keygen-api app/policies/machine_policy.rb).
+ */
 export function visible<T extends Stamped>(
   ctx: Context,
   req: Request,
   model: Model<T>,
   record: T,
 ): boolean {
+  const licenseId = bearerLicense(req);
+  if (licenseId) return model.license?.(record) === licenseId;
   const productId = req.bearer?.productId;
   if (!productId) return true;
   const owners = model.products(ctx, record);

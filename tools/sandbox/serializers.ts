@@ -467,9 +467,9 @@ export function serializeToken(ctx: Context, token: Token, withSecret = false): 
       ...(activation
         ? {
             maxActivations: token.maxActivations,
-            activations: 0,
+            activations: token.activations ?? 0,
             maxDeactivations: token.maxDeactivations,
-            deactivations: 0,
+            deactivations: token.deactivations ?? 0,
           }
         : {}),
       created: token.created,

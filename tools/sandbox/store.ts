@@ -158,6 +158,9 @@ export interface Token extends Stamped {
   expiry: string | null;
   maxActivations: number | null;
   maxDeactivations: number | null;
+  /** Machines an activation token created and deleted; Keygen counts for activation tokens only. */
+  activations?: number;
+  deactivations?: number;
 }
 
 export interface WebhookEndpoint extends Stamped {

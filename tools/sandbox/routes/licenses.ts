@@ -268,6 +268,8 @@ export const licenseRoutes: AppRoute[] = [
       expiry: attribute(attributes, 'expiry', 'time') ?? null,
       maxActivations: attribute(attributes, 'maxActivations', 'integer') ?? null,
       maxDeactivations: attribute(attributes, 'maxDeactivations', 'integer') ?? null,
+      activations: 0,
+      deactivations: 0,
     });
     emit(app, 'token.generated', models.tokens, token);
     return ok({ data: serializeToken(app.ctx, token, true) });

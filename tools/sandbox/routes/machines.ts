@@ -3,7 +3,7 @@
  * check out, heartbeat ping and reset.
  */
 import { emit, type App, type AppRoute } from '../api';
-import { badRequest, invalidResource, unprocessableEntity } from '../errors';
+import { badRequest, forbidden, invalidResource, unprocessableEntity } from '../errors';
 import {
   attributesOf,
   dataOf,
@@ -46,6 +46,27 @@ function applyAttributes(req: Request, machine: Partial<Machine>): void {
   if (metadata !== undefined) machine.metadata = metadata;
 }
 
+/**
+ * Counts an activation or deactivation on the activation token that makes it, refusing one past
+ * the token's maximum (keygen-api app/models/token.rb; machines_controller.rb renders the token's
+ * error). Admin and product tokens count nothing.
+ */
+function countOnToken(app: App, req: Request, counter: 'activations' | 'deactivations'): void {
+  const token = req.bearer?.token;
+  if (token?.bearerType !== 'licenses') return;
+  const max = counter === 'activations' ? token.maxActivations : token.maxDeactivations;
+  const count = (token[counter] ?? 0) + 1;
+  if (max !== null && count > max) {
+    throw invalidResource({
+      detail: `exceeds maximum allowed (${max})`,
+      code: `${counter.toUpperCase()}_LIMIT_EXCEEDED`,
+      pointer: `/data/attributes/${counter}`,
+    });
+  }
+  token[counter] = count;
+  app.ctx.store.tokens.touch(token);
+}
+
 export const machineRoutes: AppRoute[] = [
   route('GET', 'machines', (req, app) => {
     const { store } = app.ctx;
@@ -80,6 +101,9 @@ export const machineRoutes: AppRoute[] = [
     const fingerprint = attribute(attributesOf(req), 'fingerprint', 'string');
     if (!fingerprint) throw badRequest('is missing', { pointer: '/data/attributes/fingerprint' });
     const licenseId = relationshipId(req, 'license');
+    // Keygen's machine policy denies an activation token any license but its own.
+    const tokenLicense = models.bearerLicense(req);
+    if (tokenLicense && licenseId !== tokenLicense) throw forbidden();
     const license = licenseId ? store.licenses.get(licenseId) : undefined;
     if (!license || !models.visible(app.ctx, req, models.licenses, license)) {
       throw invalidResource({
@@ -106,6 +130,7 @@ export const machineRoutes: AppRoute[] = [
     }
     const fields: Partial<Machine> = {};
     applyAttributes(req, fields);
+    countOnToken(app, req, 'activations');
     const machine = store.machines.add({
       licenseId: license.id,
       ownerId: license.ownerId,
@@ -138,6 +163,7 @@ export const machineRoutes: AppRoute[] = [
   ),
   route('DELETE', 'machines/:id', (req, app) => {
     const machine = models.findOr404(app.ctx, req, models.machines, req.params.id);
+    countOnToken(app, req, 'deactivations');
     emit(app, 'machine.deleted', models.machines, machine);
     app.ctx.store.machines.delete(machine.id);
     return noContent();
