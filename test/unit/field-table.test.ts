@@ -63,6 +63,7 @@ describe('the field table grammar', () => {
   });
 
   it('accepts every spec of the shipped table, each field declared once', () => {
+    expect([...compileFieldTable().keys()]).toEqual(knownResourceTypes());
     for (const type of knownResourceTypes()) {
       const keys = resourceOutputFields(type).map((f) => f.key);
       expect(new Set(keys).size).toBe(keys.length);
