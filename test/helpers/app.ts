@@ -1,16 +1,14 @@
 import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 import App = require('../../index');
+import { authData, CLOUD, TOKEN } from './account';
 
+export { ACCOUNT, at, authData, JSON_API, LICENSE_ID, LICENSE_KEY, TOKEN } from './account';
 export { App };
 export const appTester = createAppTester(App);
 
-export const ACCOUNT = 'acme';
-export const TOKEN = 'admin-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abv3';
-export const authData = { accountId: ACCOUNT, token: TOKEN };
-
 /** Keygen Cloud (or another root), expecting the headers every request must carry. */
-export function keygenApi(root = 'https://api.keygen.sh'): nock.Scope {
+export function keygenApi(root = CLOUD): nock.Scope {
   return nock(root, {
     reqheaders: {
       authorization: `Bearer ${TOKEN}`,
@@ -19,15 +17,6 @@ export function keygenApi(root = 'https://api.keygen.sh'): nock.Scope {
     },
   });
 }
-
-/** Path under the test account. */
-export const at = (path: string, account = ACCOUNT) => `/v1/accounts/${account}${path}`;
-
-export const JSON_API = { 'Content-Type': 'application/vnd.api+json' };
-
-/** A license of the test account, by id and by key. */
-export const LICENSE_ID = '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f';
-export const LICENSE_KEY = 'C1B6DE-39A6E3-DE1A5A-9E7B6B-8E21D4-V3';
 
 type Step = { operation: { perform: unknown } };
 const step = (group: Record<string, Step>, key: string) => {

@@ -705,7 +705,7 @@ const ERROR_CASES: ErrorCase[] = [
     check: (error) => {
       const e = appError(error);
       expect(e.message).toContain(
-        'HTTP 200 with a body that is not JSON (Content-Type application/vnd.api+json)',
+        'HTTP 200 with a body that is not JSON (Content-Type application/vnd.api+json; charset=utf-8)',
       );
       expect(e.message).toContain('Check the Base URL of the connection');
       expect(e.message).not.toMatch(/try again/i);

@@ -4,7 +4,7 @@
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { requestLimits } from '../../keygen/client';
-import { App, appTester, authData } from '../helpers/app';
+import { App, appTester, authData, LICENSE_ID } from '../helpers/app';
 import { caught } from '../helpers/errors';
 import { makeAccountKeys } from '../helpers/keygen-signer';
 
@@ -40,9 +40,9 @@ const OPERATIONS: Operation[] = [
     run: () =>
       appTester(operation('creates', 'suspend_license').perform, {
         authData,
-        inputData: { license: '9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f' },
+        inputData: { license: LICENSE_ID },
       }),
-    doing: 'suspend license "9a1f6c0e-3b7d-4c2a-8e5f-1d2c3b4a5e6f"',
+    doing: `suspend license "${LICENSE_ID}"`,
   },
   {
     name: 'subscribe',
