@@ -2,8 +2,8 @@
 // fields are the record after this check-out, and the file is named by the key or fingerprint.
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
 import App = require('../../index');
-import { startSandbox, type Sandbox } from '../../tools/sandbox/server';
-import { api } from '../helpers/sandbox-http';
+import type { Sandbox } from '../../tools/sandbox/server';
+import { api, useSandbox } from '../helpers/sandbox-http';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
 const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
@@ -11,10 +11,7 @@ const appTester = createAppTester(App);
 const LIMIT_MS = 30_000;
 let sandbox: Sandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ retryDelaysMs: [] });
-}, LIMIT_MS);
-afterAll(() => sandbox.close());
+useSandbox((started) => (sandbox = started));
 
 const run = (key: string, inputData: Record<string, unknown>) =>
   appTester(creates[key].operation.perform, {

@@ -4,20 +4,17 @@ import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../tools/sandbox/server';
-import { api } from '../helpers/sandbox-http';
+import { api, useSandbox } from '../helpers/sandbox-http';
 
 const LIMIT_MS = 30_000;
 let sandbox: Sandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ retryDelaysMs: [] });
-}, LIMIT_MS);
-afterAll(async () => {
-  await sandbox.idle();
+useSandbox(
+  (started) => (sandbox = started),
   // Offline: every endpoint left subscribed here is on loopback.
-  expect(sandbox.deliveries.filter((d) => new URL(d.url).hostname !== '127.0.0.1')).toEqual([]);
-  await sandbox.close();
-}, LIMIT_MS);
+  (done) =>
+    expect(done.deliveries.filter((d) => new URL(d.url).hostname !== '127.0.0.1')).toEqual([]),
+);
 
 /** The payload resource of a recorded delivery fixture. */
 function fixtureResource(name: string) {

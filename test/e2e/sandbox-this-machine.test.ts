@@ -9,18 +9,15 @@ import fc from 'fast-check';
 import { Deliveries } from '../../tools/sandbox/delivery';
 import { generateAccountKeys, publicKeys } from '../../tools/sandbox/keys';
 import { seed } from '../../tools/sandbox/seed';
-import { startSandbox, type Sandbox } from '../../tools/sandbox/server';
+import type { Sandbox } from '../../tools/sandbox/server';
 import { Store } from '../../tools/sandbox/store';
 import { loopbackOnly } from '../../tools/sandbox/this-machine';
-import { api, startReceiver } from '../helpers/sandbox-http';
+import { api, startReceiver, useSandbox } from '../helpers/sandbox-http';
 
 const LIMIT_MS = 30_000;
 let sandbox: Sandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ retryDelaysMs: [] });
-}, LIMIT_MS);
-afterAll(() => sandbox.close());
+useSandbox((started) => (sandbox = started));
 
 const endpoint = (url: string) => ({
   data: { type: 'webhook-endpoints', attributes: { url, subscriptions: ['license.created'] } },

@@ -1,19 +1,12 @@
 // Activation (license) tokens over real HTTP on 127.0.0.1: what Keygen lets such a token do on its
 // own license, the activations and deactivations it counts, its limits' 422s, and the 403s and
 // 404s everywhere else (keygen-api app/models/token.rb, app/policies/machine_policy.rb).
-import { startSandbox, type Sandbox } from '../../tools/sandbox/server';
-import { api } from '../helpers/sandbox-http';
+import type { Sandbox } from '../../tools/sandbox/server';
+import { api, useSandbox } from '../helpers/sandbox-http';
 
-const LIMIT_MS = 30_000;
 let sandbox: Sandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ retryDelaysMs: [] });
-}, LIMIT_MS);
-afterAll(async () => {
-  await sandbox.idle();
-  await sandbox.close();
-}, LIMIT_MS);
+useSandbox((started) => (sandbox = started));
 
 const ACCESS_DENIED = {
   title: 'Access denied',

@@ -2,7 +2,7 @@
 // on 127.0.0.1 that records every request and answers with scripted statuses.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Sandbox } from '../../tools/sandbox/server';
+import { startSandbox, type Sandbox } from '../../tools/sandbox/server';
 
 export interface ApiAnswer {
   status: number;
@@ -114,4 +114,23 @@ export async function subscribe(
   if (answer.status !== 201)
     throw new Error(`subscribe answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body.data.id as string;
+}
+
+/**
+ * One sandbox for a test file, without retries: started before its tests and closed after them
+ * (once its deliveries are done), then `check`ed if given. `use` receives it once it listens.
+ */
+export function useSandbox(use: (sandbox: Sandbox) => void, check?: (sandbox: Sandbox) => void) {
+  const limitMs = 30_000;
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ retryDelaysMs: [] });
+    use(sandbox);
+  }, limitMs);
+  afterAll(async () => {
+    if (!sandbox) return;
+    await sandbox.idle();
+    check?.(sandbox);
+    await sandbox.close();
+  }, limitMs);
 }
