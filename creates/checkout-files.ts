@@ -14,7 +14,7 @@ import {
   type OutputField,
 } from '../keygen/normalize';
 import { sampleRecord, sampleResource } from '../keygen/samples';
-import { SUBJECT_FIELDS, type Field } from '../steps/fields';
+import { choices, SUBJECT_FIELDS, type Field } from '../steps/fields';
 import { recordResult, recordStep, type Extra } from '../steps/output';
 import { SUBJECTS, inputId, named, readRecord, resourceOf } from '../steps/records';
 import { boolean, integer, list } from '../steps/values';
@@ -100,7 +100,7 @@ function inputFields(row: Checkout): Field[] {
       key: 'include',
       label: 'Include',
       list: true,
-      choices: row.includes.map(([value, label]) => ({ value, label, sample: value })),
+      choices: choices(row.includes),
       helpText: `Related records to put in the file next to the ${row.subject}, so your app reads them offline. Leave empty for the ${row.subject} alone.`,
     },
     {

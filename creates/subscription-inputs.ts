@@ -3,7 +3,7 @@
  * fields to map from Stripe, Paddle and Lemon Squeezy, since those are where the values come from.
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import type { Field } from '../steps/fields';
+import { choices, type Field } from '../steps/fields';
 import { dateTime, requireText, text } from '../steps/values';
 import { requireState, type SubscriptionState } from './subscription-status';
 
@@ -13,9 +13,6 @@ const ON_CANCEL = ['suspend', 'revoke', 'expire'] as const;
 const ON_PAST_DUE = ['suspend', 'nothing'] as const;
 export type OnCancel = (typeof ON_CANCEL)[number];
 export type OnPastDue = (typeof ON_PAST_DUE)[number];
-
-const choices = (entries: readonly (readonly [string, string])[]) =>
-  entries.map(([value, label]) => ({ value, label, sample: value }));
 
 export const SYNC_INPUTS: Field[] = [
   {

@@ -6,7 +6,7 @@
  * "already in that state" answers.
  */
 import type { Bundle, Create, ZObject } from 'zapier-platform-core';
-import { keygenList } from '../keygen/client';
+import { keygenError, keygenFailure, keygenList } from '../keygen/client';
 import type { Flat, JsonApiResource } from '../keygen/normalize';
 import { recordResult, recordStep } from '../steps/output';
 import { updateLicense } from './licenses';
@@ -70,15 +70,15 @@ function writesFor(
   }
 }
 
-/** Why a license got no write, in words. */
-function kept(sync: Pick<SyncRequest, 'state' | 'onCancel' | 'onPastDue'>): string {
-  if (sync.state === 'active') return 'already active';
+/** Why a license got no write, in words: what `writesFor` found already so. */
+function kept(sync: Pick<SyncRequest, 'state' | 'periodEnd' | 'onCancel' | 'onPastDue'>): string {
+  const expiry = sync.periodEnd ? `expiry already ${sync.periodEnd}` : undefined;
+  if (sync.state === 'active') return expiry ? `not suspended, ${expiry}` : 'not suspended';
   if (sync.state === 'delinquent' && sync.onPastDue === 'nothing') {
     return 'left as it is (On Past Due is "nothing")';
   }
-  return sync.state === 'ended' && sync.onCancel === 'expire'
-    ? 'already expired'
-    : 'already suspended';
+  if (sync.state === 'ended' && sync.onCancel === 'expire') return expiry ?? 'already expired';
+  return 'already suspended';
 }
 
 /** What one write did, in words; Keygen may have found the license already so (a race). */
@@ -90,17 +90,44 @@ function said(write: Write, wrote: boolean): string {
   return wrote ? done : `already ${done}`;
 }
 
-async function sync(z: ZObject, bundle: Bundle, license: JsonApiResource, wanted: SyncRequest) {
+/**
+ * A write Keygen refused, after earlier ones went through: its error, with what was already done
+ * (running the step again finishes the job, since a license in line gets no write).
+ */
+function refusedAfter(z: ZObject, bundle: Bundle, error: unknown, done: readonly string[]) {
+  const failure = keygenFailure(error);
+  if (!failure || done.length === 0) return error;
+  return keygenError(z, bundle, {
+    ...failure,
+    message: `${failure.message} Already done before it: ${done.join(' ')}`,
+  });
+}
+
+/** Brings one license in line; `before` is what earlier licenses' syncs did, for an error. */
+async function sync(
+  z: ZObject,
+  bundle: Bundle,
+  license: JsonApiResource,
+  wanted: SyncRequest,
+  before: readonly string[],
+) {
   const writes = writesFor(license, wanted);
   let result = recordResult(license);
   const words: string[] = [];
   let changed = false;
+  const sentence = (parts: string) => `License ${license.id}: ${parts}.`;
   for (const write of writes) {
     const inputData = {
       license: license.id,
       ...(write.action === 'update_license' ? { expiry: write.expiry } : {}),
     };
-    const { changed: wrote, ...record } = await PERFORMS[write.action](z, { ...bundle, inputData });
+    const { changed: wrote, ...record } = await PERFORMS[write.action](z, {
+      ...bundle,
+      inputData,
+    }).catch((error: unknown) => {
+      const done = words.length > 0 ? [...before, sentence(words.join(', '))] : before;
+      throw refusedAfter(z, bundle, error, done);
+    });
     // Suspend and reinstate say `changed: false` when Keygen found the license already so.
     words.push(said(write, wrote !== false));
     changed ||= wrote !== false;
@@ -109,7 +136,7 @@ async function sync(z: ZObject, bundle: Bundle, license: JsonApiResource, wanted
   return {
     result,
     changed,
-    words: `License ${license.id}: ${words.length > 0 ? words.join(', ') : `${kept(wanted)}, nothing written`}.`,
+    words: sentence(words.length > 0 ? words.join(', ') : `${kept(wanted)}, nothing written`),
   };
 }
 
@@ -127,8 +154,18 @@ async function perform(z: ZObject, bundle: Bundle): Promise<Flat> {
       `No license has ${where}, so nothing was changed. Store the subscription ID in the license's metadata under ${wanted.metadataKey} when you create it (Create License, Metadata), or set Metadata Key to the key you use.`,
     );
   }
-  const synced = [];
-  for (const license of licenses) synced.push(await sync(z, bundle, license, wanted));
+  const synced: Awaited<ReturnType<typeof sync>>[] = [];
+  for (const license of licenses) {
+    synced.push(
+      await sync(
+        z,
+        bundle,
+        license,
+        wanted,
+        synced.map((s) => s.words),
+      ),
+    );
+  }
   return {
     ...synced[0].result,
     changed: synced.some((s) => s.changed),

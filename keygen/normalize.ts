@@ -277,7 +277,7 @@ export function knownResourceTypes(): string[] {
 
 const MS_PER_DAY = 86_400_000;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -375,6 +375,7 @@ export function flattenResource(resource: JsonApiResource, now: number = Date.no
     if (rel.withType) out[`${p}_${snakeCase(rel.name)}_type`] = single?.type ?? null;
   }
   for (const meta of spec.relationshipMeta) {
+    knownRelationships.add(meta.relationship);
     const value = relationshipOf(resource, meta.relationship)?.meta?.[meta.key];
     out[`${p}_${meta.suffix}`] = fieldValue(value);
   }

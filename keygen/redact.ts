@@ -68,12 +68,12 @@ const NAMED: Record<string, string> = {
 };
 
 /**
- * One encoded character: `&#97;` `&#x61;` (the `;` optional, as browsers read them), `&amp;`,
+ * One encoded character: `&#97;` `&#x61;` (leading zeros and the `;` optional, as browsers read them), `&amp;`,
  * `%61`, `\u0061`, `\x61` and `\"`-style escapes. `+` is not read as a space: a token has none,
  * so in a URL-encoded copy `+` only ever stands for itself.
  */
 const ENCODED =
-  /&#(\d{1,7});?|&#[xX]([0-9a-fA-F]{1,6});?|&([a-zA-Z]{2,16});|%([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([\\/"'`])/y;
+  /&#0*(\d{1,7});?|&#[xX]0*([0-9a-fA-F]{1,6});?|&([a-zA-Z]{2,16});|%([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([\\/"'`])/;
 
 function decoded(match: RegExpExecArray): string | undefined {
   const [, dec, hex, name, percent, unicode, byte, escaped] = match;

@@ -106,6 +106,10 @@ const attribute =
     parse,
   });
 
+/** A static dropdown's choices from `[value, label]` pairs; each value is its own sample. */
+export const choices = (entries: readonly (readonly [string, string])[]) =>
+  entries.map(([value, label]) => ({ value, label, sample: value }));
+
 export const textAttribute = attribute((_z, value) => text(value));
 export const dateAttribute = attribute(dateTime, 'datetime');
 export const integerAttribute = attribute(integer, 'integer');

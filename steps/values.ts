@@ -176,7 +176,10 @@ export function metadata(
   label: string,
 ): Record<string, unknown> | undefined {
   let source = value;
-  if (typeof source === 'string' && source.trim() !== '') {
+  // A JSON object typed as one text already has its values' types: "3" in quotes stays text.
+  // Key-value rows come as text, so each of their values is read on its own.
+  const typedAsJson = typeof source === 'string' && source.trim() !== '';
+  if (typedAsJson) {
     source = jsonValue(source);
     if (typeof source !== 'object' || source === null || Array.isArray(source)) {
       throw new z.errors.Error(inputError(value as string, label), 'INPUT_INVALID');
@@ -184,7 +187,7 @@ export function metadata(
   }
   if (typeof source !== 'object' || source === null || Array.isArray(source)) return undefined;
   const entries = Object.entries(source)
-    .map(([key, item]) => [key.trim(), jsonValue(item)] as const)
+    .map(([key, item]) => [key.trim(), typedAsJson ? item : jsonValue(item)] as const)
     .filter(([key]) => key !== '');
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }

@@ -11,12 +11,14 @@ import type { Subscription } from './subscription';
 const SEEN_TTL_SECONDS = 4 * 24 * 60 * 60;
 
 /**
- * What the app stores for a processed delivery, with a nonce per run. Only this counts as "seen":
- * whatever else a cache answers (`false`, `0`, another app's value) leaves the delivery to run.
+ * What the app stores for a processed delivery, with a nonce per run. Only this counts as "seen",
+ * and the `true` that version 1.0.0 stored under the same key, so a Keygen retry of a delivery it
+ * processed is still dropped after an upgrade: whatever else a cache answers (`false`, `0`,
+ * another app's value) leaves the delivery to run.
  */
 const MARKER = 'keygen-zapier:processed:';
-const isMarker = (value: unknown): value is string =>
-  typeof value === 'string' && value.startsWith(MARKER);
+const isMarker = (value: unknown): boolean =>
+  value === true || (typeof value === 'string' && value.startsWith(MARKER));
 
 /**
  * The cache key of one delivery for one Zap. Keygen keeps the idempotency token across retries

@@ -61,11 +61,12 @@ async function removeLeftover(z: ZObject, bundle: Bundle, url: string) {
 
 /**
  * The failure after which Keygen may have created the endpoint: it answered, but not with a 4xx (a
- * 5xx, a time-out, an answer that was not Keygen's).
+ * 5xx, a time-out, an answer that was not Keygen's). A redirect the client refused to follow never
+ * reached Keygen's create.
  */
 function mayHaveCreated(error: unknown): KeygenFailure | undefined {
   const failure = keygenFailure(error);
-  return failure && !(failure.status >= 400 && failure.status < 500) ? failure : undefined;
+  return failure && !(failure.status >= 300 && failure.status < 500) ? failure : undefined;
 }
 
 /** Creates the endpoint and answers its id; on failure, first removes what Keygen may have made. */

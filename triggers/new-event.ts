@@ -3,6 +3,7 @@ import { EVENTS, findEvent } from '../keygen/events';
 import { eventOutputFields, type OutputField } from '../keygen/normalize';
 import { sampleEvent } from '../keygen/samples';
 import { hookTrigger } from './hook';
+import { EVERY_EVENT } from './subscription';
 
 /** The chosen event types; none chosen means every event, which Keygen spells `["*"]`. */
 function chosenEvents(bundle: Bundle): string[] {
@@ -10,7 +11,7 @@ function chosenEvents(bundle: Bundle): string[] {
   const list = (Array.isArray(raw) ? raw : String(raw ?? '').split(','))
     .map((type) => String(type).trim())
     .filter(Boolean);
-  return list.length > 0 ? [...new Set(list)] : ['*'];
+  return list.length > 0 ? [...new Set(list)] : [EVERY_EVENT];
 }
 
 /** The event the static sample shows (a license created): its fields are listed statically. */

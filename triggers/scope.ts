@@ -6,7 +6,7 @@
  * events alike.
  */
 import type { Bundle, PlainInputField } from 'zapier-platform-core';
-import { nounOf, type Flat } from '../keygen/normalize';
+import { isPlainObject, nounOf, type Flat } from '../keygen/normalize';
 import { policyField, productField } from '../steps/fields';
 import { text } from '../steps/values';
 
@@ -47,21 +47,18 @@ export function scopeOf(bundle: Bundle): Scope {
 /** The type of a record that is itself what a scope names: a product's own id is its product. */
 const OWN_TYPE: Record<ScopeName, string> = { product: 'products', policy: 'policies' };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Every id a record gives for `name`: its own id, or its relationship's data, one or a list. A
  * payload's JSON is read as sent, so an id may come as a number, or as a bare value.
  */
 function idsGiven(record: Record<string, unknown>, name: ScopeName): unknown[] {
   if (record.type === OWN_TYPE[name]) return [record.id];
-  const relationships = isObject(record.relationships) ? record.relationships : {};
+  const relationships = isPlainObject(record.relationships) ? record.relationships : {};
   const relationship = relationships[name];
-  const data = isObject(relationship) ? relationship.data : undefined;
+  const data = isPlainObject(relationship) ? relationship.data : undefined;
   const entries = Array.isArray(data) ? data : [data];
   return entries
-    .map((entry) => (isObject(entry) ? entry.id : entry))
+    .map((entry) => (isPlainObject(entry) ? entry.id : entry))
     .filter((id) => id !== undefined && id !== null && id !== '');
 }
 
@@ -95,8 +92,10 @@ function mismatch(record: Record<string, unknown>, scope: Scope): string | undef
  */
 export function outOfScope(data: unknown, scope: Scope): string | undefined {
   if (!SCOPES.some((name) => scope[name])) return undefined;
-  if (!Array.isArray(data)) return isObject(data) ? mismatch(data, scope) : undefined;
-  const reasons = data.map((record) => (isObject(record) ? mismatch(record, scope) : undefined));
+  if (!Array.isArray(data)) return isPlainObject(data) ? mismatch(data, scope) : undefined;
+  const reasons = data.map((record) =>
+    isPlainObject(record) ? mismatch(record, scope) : undefined,
+  );
   return reasons.length > 0 && reasons.every(Boolean) ? `every record: ${reasons[0]}` : undefined;
 }
 

@@ -61,7 +61,13 @@ describe('metadata values keep their JSON types', () => {
     });
     expect(metadata(z, {}, 'Metadata')).toBeUndefined();
     expect(metadata(z, undefined, 'Metadata')).toBeUndefined();
-    expect(metadata(z, '{"a":"1"}', 'Metadata')).toEqual({ a: 1 });
+    // Typed as one JSON object, a quoted value stays text; key-value rows are read one by one.
+    expect(metadata(z, '{"a":"1","b":2,"c":"true","d":"{\\"e\\":1}"}', 'Metadata')).toEqual({
+      a: '1',
+      b: 2,
+      c: 'true',
+      d: '{"e":1}',
+    });
     expect(() => metadata(z, 'plain text', 'Metadata')).toThrow(/key-value pairs/);
   });
 

@@ -108,7 +108,6 @@ describe("only the app's own marker counts as processed", () => {
     ['false', false],
     ['0', 0],
     ['an empty string', ''],
-    ['true (not the marker)', true],
     ['another value', { processed: 'yes' }],
   ])('a cache that holds %s for the delivery still runs it, and logs why', async (_, held) => {
     const rpc = fakeRpc();
@@ -118,6 +117,12 @@ describe("only the app's own marker counts as processed", () => {
     expect(recordedSince(from)).toMatch(
       /The cache neither recorded Keygen delivery keygen:delivery:endpoint-1:\S+ as processed .*this run may be a duplicate/,
     );
+  });
+
+  it("counts version 1.0.0's record (a bare true) as processed, so an upgrade repeats nothing", async () => {
+    const rpc = fakeRpc();
+    rpc.store.set(key, JSON.stringify(true));
+    expect(await perform(body)).toEqual([]);
   });
 
   type Cache = { get: (key: string) => unknown; set: (key: string, value: unknown) => unknown };

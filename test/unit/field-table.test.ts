@@ -1,14 +1,17 @@
 /**
  * The field table's grammar: specs are strings the compiler does not read, so compileFieldTable
- * checks them when normalize.ts loads. Each bad spec must throw, naming the type and the word.
+ * checks them (here for the whole table, in the app for each type on first use). Each bad spec
+ * must throw, naming the type and the word.
  */
 import {
   compileFieldTable,
   FieldTableError,
+  flattenResource,
   knownResourceTypes,
   resourceOutputFields,
   specOf,
 } from '../../keygen/normalize';
+import { sampleResource } from '../../keygen/samples';
 
 function compileError(spec: string): FieldTableError {
   try {
@@ -97,6 +100,19 @@ describe('the field table grammar', () => {
         'plan_max_transfer',
         'plan_max_upload',
       ]),
+    );
+  });
+
+  it('a relationship read for its meta adds no id field, even when Keygen sends its data', () => {
+    const license = sampleResource('licenses');
+    const relationships = license.relationships as Record<string, { data?: unknown }>;
+    relationships.machines = { ...relationships.machines, data: [{ type: 'machines', id: 'm1' }] };
+    relationships.users = { ...relationships.users, data: [{ type: 'users', id: 'u1' }] };
+    const keys = Object.keys(flattenResource(license)).sort();
+    expect(keys).toEqual(
+      resourceOutputFields('licenses')
+        .map((f) => f.key)
+        .sort(),
     );
   });
 });

@@ -25,6 +25,13 @@ const ENCODINGS: Record<string, (s: string) => string> = {
   'HTML decimal references': decimal,
   'HTML hex references': hex,
   'HTML references without ;': (s) => [...s].map((c) => `&#${c.codePointAt(0)}`).join(''),
+  'HTML references with leading zeros': (s) =>
+    [...s]
+      .map((c, i) => {
+        const code = c.codePointAt(0)!;
+        return i % 2 ? `&#x0000${code.toString(16)};` : `&#00000000${code};`;
+      })
+      .join(''),
   'the first letter as an entity': (s) => `&#${s.codePointAt(0)};${s.slice(1)}`,
   'named entities for punctuation': (s) =>
     s.replace(/[._!*]/g, (c) => `&${{ '.': 'period', _: 'lowbar', '!': 'excl', '*': 'ast' }[c]};`),

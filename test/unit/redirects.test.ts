@@ -43,6 +43,7 @@ function elsewhere(origin: string, path: string) {
   const seen: Record<string, unknown>[] = [];
   const scope = nock(origin)
     .get(path)
+    .query(true)
     .optionally()
     .reply(function () {
       seen.push({ ...this.req.headers });

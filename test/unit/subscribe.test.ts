@@ -143,6 +143,18 @@ describe('subscribe when creating the endpoint fails', () => {
     expect(error.json.code).toBe('URL_INVALID');
     expect(unmatched).toEqual([]);
   });
+
+  it('a redirect the client refused never reached the create: no cleanup requests', async () => {
+    keygenApi()
+      .get(at(''))
+      .reply(200, account, JSON_API)
+      .post(at('/webhook-endpoints'))
+      .reply(307, '', { Location: 'https://elsewhere.example/v1/accounts/acme/webhook-endpoints' });
+    const error = await caught(subscribe());
+    expect(error.json.code).toBe('REDIRECT_NOT_FOLLOWED');
+    expect(error.json.message).not.toContain('may have created');
+    expect(unmatched).toEqual([]);
+  });
 });
 
 describe('subscribe refuses what could never verify', () => {

@@ -26,7 +26,8 @@ const run = (inputData: Record<string, unknown>) =>
 
 const ID = LICENSE_ID;
 const OTHER_ID = '1b2c3d4e-0000-4000-8000-00000000beef';
-const EXPIRY = '2027-01-01T00:00:00.000Z';
+// A year from now: a license whose expiry has passed is not expired again.
+const EXPIRY = new Date(Date.now() + 365 * 86_400_000).toISOString();
 /** 2027-02-01T00:00:00Z in UNIX seconds, as Stripe sends a period end. */
 const NEXT_PERIOD_SECONDS = 1_801_440_000;
 const NEXT_PERIOD = '2027-02-01T00:00:00.000Z';
@@ -121,7 +122,7 @@ describe('sync_license_subscription: active', () => {
       license_id: ID,
       license_expiry: NEXT_PERIOD,
       changed: false,
-      changes: `License ${ID}: already active, nothing written.`,
+      changes: `License ${ID}: not suspended, expiry already ${NEXT_PERIOD}, nothing written.`,
       subscription_state: 'active',
     });
   });
@@ -350,6 +351,23 @@ describe('sync_license_subscription: lookup', () => {
       'Keygen said: Access denied: must have a product role (code ACCESS_DENIED)',
     );
     expect(error.text).not.toContain(TOKEN);
+  });
+
+  it('a refusal after an earlier license changed says what was already done', async () => {
+    listed([license(), license({}, OTHER_ID)]);
+    keygenApi()
+      .post(at(`/licenses/${ID}/actions/suspend`), NO_BODY)
+      .reply(200, { data: license({ suspended: true }) })
+      .post(at(`/licenses/${OTHER_ID}/actions/suspend`))
+      .reply(403, {
+        errors: [
+          { title: 'Access denied', detail: 'must have a product role', code: 'ACCESS_DENIED' },
+        ],
+      });
+    const error = await caught(run({ subscription_id: 'sub_123', status: 'past_due' }));
+    expect(error.json).toMatchObject({ code: 'ACCESS_DENIED', status: 403 });
+    expect(error.json.message).toContain('(code ACCESS_DENIED)');
+    expect(error.json.message).toContain(`Already done before it: License ${ID}: suspended.`);
   });
 });
 
