@@ -17,7 +17,8 @@ let sandbox: string;
 
 beforeAll(() => {
   // start.js finds the app from its own folder: it is built where `npm start` builds it.
-  start = build('start');
+  // A copy of its own under dist/ (node_modules resolve from there): scenario.test.ts builds one too.
+  start = build('start', { outfile: 'dist/e2e/start/start.js' });
   sandbox = build('sandbox', { outfile: join(dir, 'cli.js') });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

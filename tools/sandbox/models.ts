@@ -3,7 +3,7 @@
  * to (what a product token and a product-scoped webhook endpoint may see) and the alias Keygen
  * accepts in place of its id (keygen-api app/services/find_by_alias_service.rb).
  */
-import { forbidden, notFound } from './errors';
+import { notFound } from './errors';
 import type { Request } from './http';
 import * as s from './serializers';
 import type { Context, Resource } from './serializers';
@@ -175,7 +175,3 @@ export function listVisible<T extends Stamped>(ctx: Context, req: Request, model
   return collection.all().filter((record) => visible(ctx, req, model, record));
 }
 
-/** Admin-only routes (a product token may not create products, say). */
-export function requireAdmin(req: Request): void {
-  if (req.bearer?.productId) throw forbidden();
-}

@@ -390,7 +390,12 @@ class Story {
             changed: record.changed,
             license_status: record.license_status,
             license_expiry: record.license_expiry,
-            zap_runs: caused.map((r) => `${r.trigger}: ${r.event}`).join(', ') || 'none',
+            // Sorted: Keygen delivers to each endpoint on its own, so runs finish in any order.
+            zap_runs:
+              caused
+                .map((r) => `${r.trigger}: ${r.event}`)
+                .sort()
+                .join(', ') || 'none',
           });
           step.notes.push(`${String(input.status)}: ${String(record.changes)}`);
         }

@@ -67,6 +67,8 @@ function runZapier(args, { cwd = ROOT, env = {}, onStart = () => {} } = {}) {
     cwd,
     stdio: 'inherit',
     env: {
+      // The CLI reports each command to Zapier unless told not to; a user's own setting wins.
+      DISABLE_ZAPIER_ANALYTICS: '1',
       ...process.env,
       ...env,
       PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
