@@ -352,10 +352,10 @@ export const EXAMPLE_ZAPS: readonly ExampleZap[] = [
   },
   {
     id: 'monthly-reset',
-    title: 'Every month: reset usage and check the license in',
+    title: 'Every month: reset usage and check the offline license in',
     steps: [
       { app: 'Schedule by Zapier', event: 'Every Month', output: { pretty_date: 'Jan 1, 2027' } },
-      findBySubscription(SUBSCRIPTION),
+      findBySubscription(OFFLINE_SUBSCRIPTION),
       { create: 'reset_license_usage', input: { license: '{{step2.id}}' } },
       { create: 'check_in_license', input: { license: '{{step2.id}}' } },
     ],

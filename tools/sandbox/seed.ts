@@ -98,10 +98,14 @@ export function seed(store: Store): Seed {
     maxMachines: 3,
     metadata: { plan: 'pro' },
   });
+  // Offline installs check in monthly, so Check in License has a policy it works for.
   const perpetual = store.policies.add({
     ...POLICY_DEFAULTS,
     productId: product.id,
     name: 'Perpetual',
+    requireCheckIn: true,
+    checkInInterval: 'month',
+    checkInIntervalCount: 1,
   });
   const admin = store.users.add({
     firstName: 'Sam',
