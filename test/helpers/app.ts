@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 import App = require('../../index');
+import { unmatched, useNock } from './nock-hooks';
 import { authData, CLOUD, TOKEN } from './account';
 
 export { ACCOUNT, at, authData, JSON_API, LICENSE_ID, LICENSE_KEY, TOKEN } from './account';
@@ -38,27 +39,5 @@ export const runSearch = (key: string, inputData: Record<string, unknown>) =>
     inputData,
   }) as Promise<Record<string, unknown>[]>;
 
-/** Requests of the current test that no interceptor matched: none when input is refused first. */
-export const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => {
-  unmatched.push(`${req.method} ${req.href ?? req.path}`);
-};
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on('no match', onNoMatch);
-});
-beforeEach(() => {
-  unmatched.length = 0;
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  if (pending.length) throw new Error(`Keygen calls expected but not made: ${pending.join(', ')}`);
-});
-// Each test file loads its own nock, which patches http for the whole worker: undo it so the
-// next file's nock is the only one intercepting.
-afterAll(() => {
-  nock.emitter.removeListener('no match', onNoMatch);
-  nock.restore();
-});
+export { unmatched };
+useNock();

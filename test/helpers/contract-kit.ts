@@ -494,16 +494,4 @@ export const VALIDATION_NOT_FOUND = {
   },
 };
 
-/** nock for a contract file: no real network, nothing left between tests. */
-export function useNock(): void {
-  afterEach(() => {
-    nock.cleanAll();
-  });
-  beforeAll(() => {
-    nock.disableNetConnect();
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
-}
+export { useNock } from './nock-hooks';
