@@ -3,7 +3,7 @@
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
 import App = require('../../index');
 import type { Sandbox } from '../../tools/sandbox/server';
-import { api, useSandbox } from '../helpers/sandbox-http';
+import { activateMachine, useSandbox } from '../helpers/sandbox-http';
 
 type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
 const creates = App.creates as unknown as Record<string, { operation: { perform: Perform } }>;
@@ -41,17 +41,7 @@ test(
 test(
   'checkout_machine_file: machine_last_check_out is this check-out',
   async () => {
-    const created = await api(sandbox, 'POST', '/machines', {
-      body: {
-        data: {
-          type: 'machines',
-          attributes: { fingerprint: 'e2e-checkout-fp' },
-          relationships: {
-            license: { data: { type: 'licenses', id: sandbox.seed.licenses.active.id } },
-          },
-        },
-      },
-    });
+    const created = await activateMachine(sandbox, 'e2e-checkout-fp');
     expect(created.status).toBe(201);
     const result = await run('checkout_machine_file', { machine: created.body.data.id });
     expect(result.machine_last_check_out).toBe(result.machine_file_issued);

@@ -4,7 +4,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../tools/sandbox/server';
-import { api, useSandbox } from '../helpers/sandbox-http';
+import { activateMachine, api, useSandbox } from '../helpers/sandbox-http';
 
 const LIMIT_MS = 30_000;
 let sandbox: Sandbox;
@@ -411,15 +411,7 @@ describe('users and machines', () => {
 
   test('machines: activate, fingerprint taken, limit exceeded, read by fingerprint, deactivate', async () => {
     const activate = (fingerprint: string, licenseId: string) =>
-      api(sandbox, 'POST', '/machines', {
-        body: {
-          data: {
-            type: 'machines',
-            attributes: { fingerprint, name: 'Laptop' },
-            relationships: { license: { data: { type: 'licenses', id: licenseId } } },
-          },
-        },
-      });
+      activateMachine(sandbox, fingerprint, { licenseId, name: 'Laptop' });
     const { suspended } = sandbox.seed.licenses;
     const first = await activate('fp-1', suspended.id);
     expect(first.status).toBe(201);
@@ -617,17 +609,7 @@ describe('more license actions', () => {
   });
 
   test('a machine file is signed as machine/<enc> and names its machine', async () => {
-    const machine = await api(sandbox, 'POST', '/machines', {
-      body: {
-        data: {
-          type: 'machines',
-          attributes: { fingerprint: 'fp-file' },
-          relationships: {
-            license: { data: { type: 'licenses', id: sandbox.seed.licenses.active.id } },
-          },
-        },
-      },
-    });
+    const machine = await activateMachine(sandbox, 'fp-file');
     const id = machine.body.data.id;
     const { status, body } = await api(sandbox, 'POST', `/machines/${id}/actions/check-out`, {
       body: { meta: { include: ['license'], algorithm: 'base64+rsa-sha256' } },

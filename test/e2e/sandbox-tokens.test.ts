@@ -2,7 +2,7 @@
 // own license, the activations and deactivations it counts, its limits' 422s, and the 403s and
 // 404s everywhere else (keygen-api app/models/token.rb, app/policies/machine_policy.rb).
 import type { Sandbox } from '../../tools/sandbox/server';
-import { api, useSandbox } from '../helpers/sandbox-http';
+import { activateMachine, api, useSandbox } from '../helpers/sandbox-http';
 
 let sandbox: Sandbox;
 
@@ -42,18 +42,8 @@ async function newToken(
   return { id: body.data.id, secret: body.data.attributes.token };
 }
 
-function activate(token: string | undefined, licenseId: string, fingerprint: string) {
-  return api(sandbox, 'POST', '/machines', {
-    token,
-    body: {
-      data: {
-        type: 'machines',
-        attributes: { fingerprint },
-        relationships: { license: { data: { type: 'licenses', id: licenseId } } },
-      },
-    },
-  });
-}
+const activate = (token: string | undefined, licenseId: string, fingerprint: string) =>
+  activateMachine(sandbox, fingerprint, { licenseId, token });
 
 /** The token's counts as its own bearer reads them. */
 async function counts(token: { id: string; secret: string }) {

@@ -48,6 +48,25 @@ export async function api(
   return { status: response.status, headers: response.headers, body };
 }
 
+/** Activates a machine for a license (by default the seeded active one), as its `token` may. */
+export function activateMachine(
+  sandbox: Sandbox,
+  fingerprint: string,
+  options: { licenseId?: string; token?: string; name?: string } = {},
+): Promise<ApiAnswer> {
+  const licenseId = options.licenseId ?? sandbox.seed.licenses.active.id;
+  return api(sandbox, 'POST', '/machines', {
+    token: options.token,
+    body: {
+      data: {
+        type: 'machines',
+        attributes: { fingerprint, ...(options.name ? { name: options.name } : {}) },
+        relationships: { license: { data: { type: 'licenses', id: licenseId } } },
+      },
+    },
+  });
+}
+
 export interface Received {
   path: string;
   headers: IncomingHttpHeaders;

@@ -26,6 +26,21 @@ const run = runCreate;
 
 const license = { data: { id: LICENSE_ID, type: 'licenses', attributes: { metadata: {} } } };
 
+/** A JSON number as someone may type it: sign, up to `maxDigits` digits, fraction, exponent. */
+function typedNumber(maxDigits: number) {
+  const digits = fc.string({
+    unit: fc.constantFrom(...'0123456789'),
+    minLength: 1,
+    maxLength: maxDigits,
+  });
+  return fc
+    .tuple(fc.boolean(), digits, fc.option(digits), fc.option(fc.integer({ min: -400, max: 400 })))
+    .map(([negative, whole, fraction, exponent]) => {
+      const int = whole.replace(/^0+(?=\d)/, '');
+      return `${negative ? '-' : ''}${int}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : `e${exponent}`}`;
+    });
+}
+
 describe('metadata numbers are sent exactly as typed, or as text', () => {
   it.each([
     ['1e400', '1e400'],
@@ -54,22 +69,7 @@ describe('metadata numbers are sent exactly as typed, or as text', () => {
   });
 
   it('property: a number typed in any JSON form is sent as a number only if it means the same value', () => {
-    const digits = fc.string({
-      unit: fc.constantFrom(...'0123456789'),
-      minLength: 1,
-      maxLength: 25,
-    });
-    const typed = fc
-      .tuple(
-        fc.boolean(),
-        digits,
-        fc.option(digits),
-        fc.option(fc.integer({ min: -400, max: 400 })),
-      )
-      .map(([negative, whole, fraction, exponent]) => {
-        const int = whole.replace(/^0+(?=\d)/, '');
-        return `${negative ? '-' : ''}${int}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : `e${exponent}`}`;
-      });
+    const typed = typedNumber(25);
     fc.assert(
       fc.property(typed, (text) => {
         const value = jsonValue(text);
@@ -166,23 +166,7 @@ describe('metadata numbers inside JSON objects and lists are kept exactly too', 
 
   it('property: JSON is sent as JSON only when every number in it reads back as typed', () => {
     type Typed = { text: string; numbers: string[] };
-    const digits = fc.string({
-      unit: fc.constantFrom(...'0123456789'),
-      minLength: 1,
-      maxLength: 22,
-    });
-    const number = fc
-      .tuple(
-        fc.boolean(),
-        digits,
-        fc.option(digits),
-        fc.option(fc.integer({ min: -400, max: 400 })),
-      )
-      .map(([negative, whole, fraction, exponent]): Typed => {
-        const int = whole.replace(/^0+(?=\d)/, '');
-        const text = `${negative ? '-' : ''}${int}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : `e${exponent}`}`;
-        return { text, numbers: [text] };
-      });
+    const number = typedNumber(22).map((text): Typed => ({ text, numbers: [text] }));
     const other = fc
       .constantFrom('true', 'false', 'null', '"9007199254740993"', '"a \\" 1e400"')
       .map((text): Typed => ({ text, numbers: [] }));
