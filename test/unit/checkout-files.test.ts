@@ -1,7 +1,6 @@
-import path from 'node:path';
 import fc from 'fast-check';
 import nock from 'nock';
-import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
+import type { Bundle, ZObject } from 'zapier-platform-core';
 import { flattenResource, type JsonApiResource } from '../../keygen/normalize';
 import {
   App,
@@ -16,9 +15,7 @@ import {
 } from '../helpers/app';
 import { caught } from '../helpers/errors';
 
-type Perform = (z: ZObject, bundle: Bundle) => Promise<Record<string, unknown>>;
 type Hydrator = (z: ZObject, bundle: Bundle) => Promise<string>;
-type Creates = Record<string, { operation: { perform: Perform } }>;
 const hydrators = (App as unknown as { hydrators: Record<string, Hydrator> }).hydrators;
 const run = runCreate;
 
@@ -715,30 +712,4 @@ describe('the license file', () => {
     expect(content).toBe(cert);
     expect(headers).toContain(`filename="${KEY}.lic"`);
   }, 30_000);
-});
-
-describe('the built app (root index.js, after npm run build)', () => {
-  it('dehydrates the file naming the hydrator it declares', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const built = require(path.join(__dirname, '..', '..', 'index.js')) as typeof App;
-    expect(Object.keys((built as unknown as { hydrators: object }).hydrators)).toEqual([
-      'certificateFile',
-    ]);
-    const cert = certificate('LICENSE', license());
-    keygenApi()
-      .post(checkOut(`/licenses/${LICENSE_ID}`))
-      .reply(200, fileAnswer('license-files', cert), JSON_API)
-      .get(at(LICENSE_PATH))
-      .reply(200, afterCheckOut(license()), JSON_API);
-    const perform = (built.creates as unknown as Creates).checkout_license_file.operation.perform;
-    const result = await createAppTester(built)(perform, {
-      authData,
-      inputData: { license: LICENSE_ID },
-    });
-    expect(dehydrated(result.license_file)).toEqual({
-      type: 'file',
-      method: 'hydrators.certificateFile',
-      bundle: { certificate: cert, name: `${KEY}.lic` },
-    });
-  });
 });
