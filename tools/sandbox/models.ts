@@ -174,4 +174,3 @@ export function listVisible<T extends Stamped>(ctx: Context, req: Request, model
   const collection = model.collection(ctx.store);
   return collection.all().filter((record) => visible(ctx, req, model, record));
 }
-
